@@ -1,0 +1,88 @@
+package domain
+
+import (
+	"crypto/rand"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// User is an account. PasswordHash is empty for accounts that have never set
+// a password (SMS-registered users): password login refuses them.
+type User struct {
+	ID           string
+	Username     string
+	Phone        string // E.164
+	Email        string // empty when unset
+	PasswordHash string
+	Icon         string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastLoginAt  time.Time
+}
+
+// HasPassword reports whether password login is possible for u.
+func (u User) HasPassword() bool { return u.PasswordHash != "" }
+
+// ProfilePatch is a partial profile update; nil fields stay unchanged.
+// ClearEmail removes the email.
+type ProfilePatch struct {
+	Username   *string
+	Email      *string
+	ClearEmail bool
+	Icon       *string
+}
+
+// ValidateUsername enforces 3 to 32 of A-Z a-z 0-9 _ . - and not all digits,
+// so a username can never be mistaken for a phone number or an email.
+func ValidateUsername(s string) error {
+	if len(s) < 3 || len(s) > 32 {
+		return ErrInvalidUsername
+	}
+	digits := true
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_', r == '.', r == '-':
+			digits = false
+		default:
+			return ErrInvalidUsername
+		}
+	}
+	if digits {
+		return ErrInvalidUsername
+	}
+	return nil
+}
+
+// NormalizeEmail validates a bare address (no display name) of at most 254
+// bytes and returns it trimmed.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 254 {
+		return "", ErrInvalidEmail
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return "", ErrInvalidEmail
+	}
+	return s, nil
+}
+
+// usernameAlphabet leaves out look-alike characters; generated names start
+// with a letter prefix so they are never all digits and never contain '@'.
+const usernameAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+
+// GenerateUsername returns a random name like "user_k3m9x2pq7a" for users
+// registered by SMS: it looks neither like a phone number nor an email.
+func GenerateUsername() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	out := make([]byte, 0, 5+len(b))
+	out = append(out, "user_"...)
+	for _, c := range b {
+		out = append(out, usernameAlphabet[int(c)%len(usernameAlphabet)])
+	}
+	return string(out)
+}

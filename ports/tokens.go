@@ -1,0 +1,24 @@
+package ports
+
+import (
+	"context"
+	"time"
+
+	"github.com/authd/authd/domain"
+)
+
+// AccessToken is a signed access token and its lifetime.
+type AccessToken struct {
+	Token     string
+	ExpiresAt time.Time
+	TTL       time.Duration
+}
+
+// Tokens issues and verifies access tokens (JWTs signed with an asymmetric
+// key whose public half is published as JWKS).
+type Tokens interface {
+	IssueAccess(ctx context.Context, userID string, now time.Time) (AccessToken, error)
+	// VerifyAccess checks signature, algorithm, type, issuer, audience and
+	// expiry; any failure is domain.ErrInvalidToken.
+	VerifyAccess(ctx context.Context, token string, now time.Time) (domain.AccessClaims, error)
+}
