@@ -22,6 +22,7 @@ type RefreshToken struct {
 type AccessClaims struct {
 	Subject   string // user id
 	ID        string // jti
+	SessionID string // sid: the refresh token family of the login
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
