@@ -1,0 +1,263 @@
+package portstest
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+// Store is an in-memory ports.Users and ports.RefreshTokens. Err, when set,
+// is returned by every call (to simulate an unreachable database).
+type Store struct {
+	mu     sync.Mutex
+	users  map[string]domain.User // by id
+	tokens []domain.RefreshToken
+	seq    int
+	Err    error
+}
+
+var (
+	_ ports.Users         = (*Store)(nil)
+	_ ports.RefreshTokens = (*Store)(nil)
+)
+
+// NewStore returns an empty store.
+func NewStore() *Store { return &Store{users: map[string]domain.User{}} }
+
+func (s *Store) find(match func(domain.User) bool) (domain.User, error) {
+	for _, u := range s.users {
+		if match(u) {
+			return u, nil
+		}
+	}
+	return domain.User{}, domain.ErrNotFound
+}
+
+func (s *Store) conflict(u domain.User) error {
+	for _, o := range s.users {
+		if o.ID == u.ID {
+			continue
+		}
+		if strings.EqualFold(o.Username, u.Username) {
+			return domain.ErrUsernameTaken
+		}
+		if u.Email != "" && strings.EqualFold(o.Email, u.Email) {
+			return domain.ErrEmailTaken
+		}
+		if o.Phone == u.Phone {
+			return domain.ErrPhoneTaken
+		}
+	}
+	return nil
+}
+
+// FindOrCreateByPhone implements ports.Users.
+func (s *Store) FindOrCreateByPhone(_ context.Context, c domain.User) (domain.User, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return domain.User{}, false, s.Err
+	}
+	if u, err := s.find(func(u domain.User) bool { return u.Phone == c.Phone }); err == nil {
+		return u, false, nil
+	}
+	if err := s.conflict(c); err != nil {
+		return domain.User{}, false, err
+	}
+	if c.ID == "" {
+		s.seq++
+		c.ID = "user-" + strconv.Itoa(s.seq)
+	}
+	c.UpdatedAt = c.CreatedAt
+	s.users[c.ID] = c
+	return c, true, nil
+}
+
+func (s *Store) by(match func(domain.User) bool) (domain.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return domain.User{}, s.Err
+	}
+	return s.find(match)
+}
+
+// ByID implements ports.Users.
+func (s *Store) ByID(_ context.Context, id string) (domain.User, error) {
+	return s.by(func(u domain.User) bool { return u.ID == id })
+}
+
+// ByPhone implements ports.Users.
+func (s *Store) ByPhone(_ context.Context, e164 string) (domain.User, error) {
+	return s.by(func(u domain.User) bool { return u.Phone == e164 })
+}
+
+// ByUsername implements ports.Users.
+func (s *Store) ByUsername(_ context.Context, name string) (domain.User, error) {
+	return s.by(func(u domain.User) bool { return strings.EqualFold(u.Username, name) })
+}
+
+// ByEmail implements ports.Users.
+func (s *Store) ByEmail(_ context.Context, email string) (domain.User, error) {
+	return s.by(func(u domain.User) bool { return u.Email != "" && strings.EqualFold(u.Email, email) })
+}
+
+func (s *Store) update(id string, now time.Time, f func(*domain.User)) (domain.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return domain.User{}, s.Err
+	}
+	u, ok := s.users[id]
+	if !ok {
+		return domain.User{}, domain.ErrNotFound
+	}
+	f(&u)
+	if err := s.conflict(u); err != nil {
+		return domain.User{}, err
+	}
+	u.UpdatedAt = now
+	s.users[id] = u
+	return u, nil
+}
+
+// UpdateProfile implements ports.Users.
+func (s *Store) UpdateProfile(_ context.Context, id string, p domain.ProfilePatch, now time.Time) (domain.User, error) {
+	return s.update(id, now, func(u *domain.User) {
+		if p.Username != nil {
+			u.Username = *p.Username
+		}
+		if p.Email != nil {
+			u.Email = *p.Email
+		}
+		if p.ClearEmail {
+			u.Email = ""
+		}
+		if p.Icon != nil {
+			u.Icon = *p.Icon
+		}
+	})
+}
+
+// SetPasswordHash implements ports.Users.
+func (s *Store) SetPasswordHash(_ context.Context, id, hash string, now time.Time) error {
+	_, err := s.update(id, now, func(u *domain.User) { u.PasswordHash = hash })
+	return err
+}
+
+// SetDisabled implements ports.Users.
+func (s *Store) SetDisabled(_ context.Context, id string, disabled bool, now time.Time) error {
+	_, err := s.update(id, now, func(u *domain.User) { u.Disabled = disabled })
+	return err
+}
+
+// TouchLogin implements ports.Users.
+func (s *Store) TouchLogin(_ context.Context, id string, at time.Time) error {
+	_, err := s.update(id, at, func(u *domain.User) { u.LastLoginAt = at })
+	return err
+}
+
+// Create implements ports.RefreshTokens.
+func (s *Store) Create(_ context.Context, t domain.RefreshToken) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return s.Err
+	}
+	s.tokens = append(s.tokens, t)
+	return nil
+}
+
+func (s *Store) tokenIndex(hash []byte) int {
+	for i, t := range s.tokens {
+		if bytes.Equal(t.Hash, hash) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Rotate implements ports.RefreshTokens.
+func (s *Store) Rotate(_ context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return domain.RefreshToken{}, s.Err
+	}
+	i := s.tokenIndex(oldHash)
+	if i < 0 {
+		return domain.RefreshToken{}, domain.ErrInvalidToken
+	}
+	old := s.tokens[i]
+	if !old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() {
+		s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == old.FamilyID }, now)
+		return domain.RefreshToken{}, domain.ErrInvalidToken
+	}
+	if !now.Before(old.ExpiresAt) {
+		return domain.RefreshToken{}, domain.ErrInvalidToken
+	}
+	s.tokens[i].RotatedAt = now
+	next.FamilyID, next.UserID = old.FamilyID, old.UserID
+	s.tokens = append(s.tokens, next)
+	return old, nil
+}
+
+// Get implements ports.RefreshTokens.
+func (s *Store) Get(_ context.Context, hash []byte) (domain.RefreshToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return domain.RefreshToken{}, s.Err
+	}
+	if i := s.tokenIndex(hash); i >= 0 {
+		return s.tokens[i], nil
+	}
+	return domain.RefreshToken{}, domain.ErrNotFound
+}
+
+func (s *Store) revoke(match func(domain.RefreshToken) bool, now time.Time) {
+	for i, t := range s.tokens {
+		if match(t) && t.RevokedAt.IsZero() {
+			s.tokens[i].RevokedAt = now
+		}
+	}
+}
+
+// RevokeFamily implements ports.RefreshTokens.
+func (s *Store) RevokeFamily(_ context.Context, family string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return s.Err
+	}
+	s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == family }, now)
+	return nil
+}
+
+// RevokeUser implements ports.RefreshTokens.
+func (s *Store) RevokeUser(_ context.Context, userID, keep string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return s.Err
+	}
+	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, now)
+	return nil
+}
+
+// Users returns a copy of every stored user.
+func (s *Store) Users() []domain.User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]domain.User, 0, len(s.users))
+	for _, u := range s.users {
+		out = append(out, u)
+	}
+	return out
+}
