@@ -77,12 +77,26 @@ const usernameAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
 // GenerateUsername returns a random name like "user_k3m9x2pq7a" for users
 // registered by SMS: it looks neither like a phone number nor an email.
 func GenerateUsername() string {
-	var b [10]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	out := make([]byte, 0, 5+len(b))
-	out = append(out, "user_"...)
-	for _, c := range b {
-		out = append(out, usernameAlphabet[int(c)%len(usernameAlphabet)])
+	return "user_" + randomString(usernameAlphabet, 10)
+}
+
+// GenerateInitialPassword returns a 14-character random password (about 80
+// bits) for the opt-in "text an initial password" registration.
+func GenerateInitialPassword() string {
+	return randomString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789", 14)
+}
+
+// randomString draws n characters uniformly from alphabet with crypto/rand.
+func randomString(alphabet string, n int) string {
+	out := make([]byte, n)
+	limit := 256 - 256%len(alphabet) // reject the biased tail
+	var b [1]byte
+	for i := 0; i < n; {
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+		if int(b[0]) < limit {
+			out[i] = alphabet[int(b[0])%len(alphabet)]
+			i++
+		}
 	}
 	return string(out)
 }

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+// PasswordLoginInput is a username, email or phone with a password.
+type PasswordLoginInput struct {
+	Login    string
+	Password string
+	Client   Client
+}
+
+// PasswordLogin logs a user in with a password.
+type PasswordLogin struct {
+	cfg       Config
+	phones    ports.PhoneParser
+	users     ports.Users
+	passwords ports.Passwords
+	limiter   ports.RateLimiter
+	sessions  *Sessions
+	clock     ports.Clock
+}
+
+// NewPasswordLogin builds the use case.
+func NewPasswordLogin(cfg Config, phones ports.PhoneParser, users ports.Users, passwords ports.Passwords,
+	limiter ports.RateLimiter, sessions *Sessions, clock ports.Clock) *PasswordLogin {
+	return &PasswordLogin{cfg: cfg, phones: phones, users: users, passwords: passwords,
+		limiter: limiter, sessions: sessions, clock: clock}
+}
+
+// Handle checks the password. Unknown login, wrong password and an account
+// without a password are one error and cost one hash each, so neither the
+// answer nor its timing tells them apart.
+func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Session, error) {
+	login := strings.TrimSpace(in.Login)
+	if login == "" || in.Password == "" {
+		return Session{}, fmt.Errorf("login and password are required: %w", domain.ErrInvalidRequest)
+	}
+	now := uc.clock.Now()
+	ipKey, loginKey := "ip_login:"+in.Client.IP, "login:"+strings.ToLower(login)
+	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipLoginLimit(), now); err != nil {
+		return Session{}, err
+	}
+	if err := uc.limiter.Check(ctx, loginKey, uc.cfg.loginFailureLimit(), now); err != nil {
+		return Session{}, err
+	}
+	u, err := uc.lookup(ctx, login)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return Session{}, fmt.Errorf("look up login: %w", err)
+	}
+	// With no user, u.PasswordHash is empty and Verify hashes against a dummy.
+	ok, err := uc.passwords.Verify(ctx, u.PasswordHash, in.Password)
+	if err != nil {
+		return Session{}, fmt.Errorf("verify password: %w", err)
+	}
+	if !ok || u.ID == "" {
+		for _, k := range []struct {
+			key string
+			lim ports.Limit
+		}{{ipKey, uc.cfg.ipLoginLimit()}, {loginKey, uc.cfg.loginFailureLimit()}} {
+			if err := uc.limiter.Take(ctx, k.key, k.lim, now); err != nil && !isRateLimited(err) {
+				return Session{}, err
+			}
+		}
+		return Session{}, domain.ErrInvalidCredentials
+	}
+	if u.Disabled {
+		return Session{}, domain.ErrAccountDisabled
+	}
+	if err := uc.limiter.Reset(ctx, loginKey); err != nil {
+		return Session{}, err
+	}
+	return uc.sessions.Start(ctx, u, in.Client)
+}
+
+// lookup resolves a login: a phone number by phone, anything with '@' by
+// email, the rest by username (usernames are never all digits, so a phone
+// cannot shadow one).
+func (uc *PasswordLogin) lookup(ctx context.Context, login string) (domain.User, error) {
+	if strings.Contains(login, "@") {
+		return uc.users.ByEmail(ctx, login)
+	}
+	if p, err := uc.phones.Parse(login); err == nil {
+		return uc.users.ByPhone(ctx, p.E164)
+	}
+	return uc.users.ByUsername(ctx, login)
+}

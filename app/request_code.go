@@ -1,0 +1,109 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+// RequestCodeInput is a client's request for a one-time code.
+type RequestCodeInput struct {
+	Phone   string
+	Purpose string
+	Client  Client
+}
+
+// RequestCodeResult tells the client what was sent and when it may ask again.
+type RequestCodeResult struct {
+	Phone   domain.Phone
+	Purpose domain.Purpose
+	Policy  domain.CodePolicy
+}
+
+// RequestCode sends a one-time code by SMS.
+type RequestCode struct {
+	cfg     Config
+	phones  ports.PhoneParser
+	users   ports.Users
+	codes   ports.Codes
+	limiter ports.RateLimiter
+	sms     ports.SMS
+	ids     ports.IDs
+	clock   ports.Clock
+	log     *slog.Logger
+}
+
+// NewRequestCode builds the use case.
+func NewRequestCode(cfg Config, phones ports.PhoneParser, users ports.Users, codes ports.Codes,
+	limiter ports.RateLimiter, sms ports.SMS, ids ports.IDs, clock ports.Clock, log *slog.Logger) *RequestCode {
+	return &RequestCode{cfg: cfg, phones: phones, users: users, codes: codes, limiter: limiter,
+		sms: sms, ids: ids, clock: clock, log: log}
+}
+
+// Handle validates the request, applies the limits, stores the code's digest
+// and sends the code. If no vendor delivers it, the stored code and the
+// cooldown are given back so the client can retry at once.
+func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (RequestCodeResult, error) {
+	purpose, err := domain.ParsePurpose(in.Purpose)
+	if err != nil {
+		return RequestCodeResult{}, fmt.Errorf("purpose %q: %w", in.Purpose, err)
+	}
+	phone, err := uc.phones.Parse(in.Phone)
+	if err != nil {
+		return RequestCodeResult{}, err
+	}
+	if !uc.cfg.Regions.Allows(phone) {
+		return RequestCodeResult{}, domain.ErrRegionNotAllowed
+	}
+	now := uc.clock.Now()
+	if err := uc.limiter.Take(ctx, "ip_code:"+in.Client.IP, uc.cfg.ipCodeLimit(), now); err != nil {
+		return RequestCodeResult{}, err
+	}
+	// A reset code goes only to a registered phone, but the answer (and the
+	// cooldown) is the same either way so the endpoint reveals nothing.
+	deliver := true
+	if purpose == domain.PurposeResetPassword {
+		if _, err := uc.users.ByPhone(ctx, phone.E164); errors.Is(err, domain.ErrNotFound) {
+			deliver = false
+		} else if err != nil {
+			return RequestCodeResult{}, fmt.Errorf("look up phone: %w", err)
+		}
+	}
+	code, err := domain.NewCode(uc.cfg.Code.Length)
+	if err != nil {
+		return RequestCodeResult{}, fmt.Errorf("generate code: %w", err)
+	}
+	key := ports.CodeKey{Phone: phone.E164, Purpose: purpose}
+	digest := codeDigest(uc.cfg.CodeSecret, key, code)
+	if err := uc.codes.Issue(ctx, ports.IssueCode{Key: key, Digest: digest, Policy: uc.cfg.Code, Now: now}); err != nil {
+		return RequestCodeResult{}, fmt.Errorf("issue code: %w", err)
+	}
+	res := RequestCodeResult{Phone: phone, Purpose: purpose, Policy: uc.cfg.Code}
+	if !deliver {
+		return res, nil
+	}
+	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: purpose, Code: code, TTL: uc.cfg.Code.TTL}
+	if _, err := uc.sms.Send(ctx, msg); err != nil {
+		// Cancel with a context of its own: the request's may be the one
+		// that ran out, and a code nobody received must not linger.
+		if cerr := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, now); cerr != nil {
+			uc.log.ErrorContext(ctx, "cancel undelivered code", "err", cerr)
+		}
+		return RequestCodeResult{}, fmt.Errorf("send code: %w", deliveryError(err))
+	}
+	return res, nil
+}
+
+// deliveryError keeps the outcomes a client can act on (bad number, vendor
+// rate limit) and reports anything else as a failed delivery.
+func deliveryError(err error) error {
+	var rl *domain.RateLimitedError
+	if errors.Is(err, domain.ErrInvalidPhone) || errors.Is(err, domain.ErrSMSDeliveryFailed) || errors.As(err, &rl) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", domain.ErrSMSDeliveryFailed, err)
+}

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+// ResetPasswordInput is a reset with a code sent for purpose reset_password.
+type ResetPasswordInput struct {
+	Phone       string
+	Code        string
+	NewPassword string
+	Client      Client
+}
+
+// ResetPassword replaces a forgotten password using an SMS code.
+type ResetPassword struct {
+	cfg       Config
+	phones    ports.PhoneParser
+	users     ports.Users
+	codes     ports.Codes
+	limiter   ports.RateLimiter
+	refresh   ports.RefreshTokens
+	passwords ports.Passwords
+	strength  ports.PasswordStrength
+	clock     ports.Clock
+}
+
+// NewResetPassword builds the use case.
+func NewResetPassword(cfg Config, phones ports.PhoneParser, users ports.Users, codes ports.Codes,
+	limiter ports.RateLimiter, refresh ports.RefreshTokens, passwords ports.Passwords,
+	strength ports.PasswordStrength, clock ports.Clock) *ResetPassword {
+	return &ResetPassword{cfg: cfg, phones: phones, users: users, codes: codes, limiter: limiter,
+		refresh: refresh, passwords: passwords, strength: strength, clock: clock}
+}
+
+// Handle checks the new password, then the code, then replaces the
+// password and revokes every session of the user.
+func (uc *ResetPassword) Handle(ctx context.Context, in ResetPasswordInput) error {
+	if in.Code == "" || in.NewPassword == "" {
+		return fmt.Errorf("code and new_password are required: %w", domain.ErrInvalidRequest)
+	}
+	phone, err := uc.phones.Parse(in.Phone)
+	if err != nil {
+		return err
+	}
+	u, err := uc.users.ByPhone(ctx, phone.E164)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("look up phone: %w", err)
+	}
+	// Strength before the code: a refused password must not burn the code.
+	// An unknown phone is checked against no user details, as a known one
+	// would be, so the answer does not reveal registration.
+	if err := passwordRules(uc.strength, in.NewPassword, u); err != nil {
+		return err
+	}
+	if err := verifyCode(ctx, uc.cfg, uc.codes, uc.limiter, uc.clock, phone, domain.PurposeResetPassword, in.Code, in.Client); err != nil {
+		return err
+	}
+	if u.ID == "" {
+		return domain.ErrInvalidCode // codes are never sent to unregistered phones
+	}
+	if u.Disabled {
+		return domain.ErrAccountDisabled
+	}
+	return replacePassword(ctx, uc.users, uc.refresh, uc.passwords, uc.clock, u, in.NewPassword, "")
+}
