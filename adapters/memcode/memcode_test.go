@@ -1,0 +1,53 @@
+package memcode_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/authd/authd/adapters/memcode"
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+	"github.com/authd/authd/ports/portstest"
+)
+
+func TestCodesContract(t *testing.T) {
+	portstest.TestCodes(t, func(*testing.T) ports.Codes { return memcode.New() })
+}
+
+func TestRateLimiterContract(t *testing.T) {
+	portstest.TestRateLimiter(t, func(*testing.T) ports.RateLimiter { return memcode.New() })
+}
+
+// TestFollowsCallerClock checks that expiry follows the now passed in, not
+// the wall clock, so use cases can be tested with a fake clock.
+func TestFollowsCallerClock(t *testing.T) {
+	s := memcode.New()
+	key := ports.CodeKey{Phone: "+8613711112222", Purpose: domain.PurposeLogin}
+	p := domain.DefaultCodePolicy()
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d1"), Policy: p, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(t.Context(), key, []byte("d1"), 5, t0.Add(p.TTL)); err != domain.ErrInvalidCode {
+		t.Fatalf("Verify at expiry: got %v, want ErrInvalidCode", err)
+	}
+	// The cooldown ended by the caller's clock, the hourly window did not.
+	for i := range p.HourlyLimit - 1 {
+		now := t0.Add(time.Duration(i+1) * p.ResendAfter)
+		if err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d"), Policy: p, Now: now}); err != nil {
+			t.Fatalf("Issue %d: %v", i+2, err)
+		}
+	}
+	late := t0.Add(10 * p.ResendAfter)
+	err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d"), Policy: p, Now: late})
+	if rl, ok := err.(*domain.RateLimitedError); !ok || rl.Limit != "phone_hourly" || rl.RetryAfter != time.Hour-10*p.ResendAfter {
+		t.Fatalf("Issue past the hourly cap: got %v", err)
+	}
+	if err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d"), Policy: p, Now: t0.Add(time.Hour)}); err != nil {
+		t.Fatalf("Issue after the hour: %v", err)
+	}
+}
+
+func BenchmarkCodes(b *testing.B) {
+	portstest.BenchmarkCodes(b, memcode.New())
+}
