@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/authd/authd/app"
+	"github.com/authd/authd/domain"
+)
+
+const (
+	localRequestID = "authd.request_id"
+	localClaims    = "authd.claims"
+	headerReqID    = "X-Request-ID"
+)
+
+// withRequestID echoes a sane client X-Request-ID or makes one, on every
+// response including errors.
+func withRequestID(c *fiber.Ctx) error {
+	id := c.Get(headerReqID)
+	if !saneRequestID(id) {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	} else {
+		id = strings.Clone(id) // fasthttp reuses the header buffer
+	}
+	c.Locals(localRequestID, id)
+	c.Set(headerReqID, id)
+	return c.Next()
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// requestID returns the request's id, making one for requests that never
+// reached the middleware (e.g. a body over the limit).
+func requestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals(localRequestID).(string); ok {
+		return id
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	c.Set(headerReqID, id)
+	return id
+}
+
+// withMetrics records each request's count and latency by route and status.
+func (s *Server) withMetrics(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		// The error handler runs after us; classify now so the label is right.
+		status = toProblem(err).Status
+	}
+	route := c.Route().Path
+	if status == fiber.StatusNotFound && route == "/" {
+		route = "unmatched"
+	}
+	labels := []string{c.Method(), route, strconv.Itoa(status)}
+	s.metrics.requests.WithLabelValues(labels...).Inc()
+	s.metrics.latency.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
+	return err
+}
+
+// requireAuth verifies the Bearer access token and stores its claims.
+func (s *Server) requireAuth(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	const prefix = "Bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return domain.ErrInvalidToken
+	}
+	claims, err := s.Tokens.VerifyAccess(c.UserContext(), strings.TrimSpace(h[len(prefix):]), s.Clock.Now())
+	if err != nil {
+		return domain.ErrInvalidToken
+	}
+	c.Locals(localClaims, claims)
+	return c.Next()
+}
+
+func claimsOf(c *fiber.Ctx) domain.AccessClaims {
+	cl, _ := c.Locals(localClaims).(domain.AccessClaims)
+	return cl
+}
+
+// client describes the caller for limits and session records.
+func (s *Server) client(c *fiber.Ctx) app.Client {
+	return app.Client{IP: s.ips.resolve(c), UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent))}
+}

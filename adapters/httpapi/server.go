@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/authd/authd/app"
+	"github.com/authd/authd/ports"
+)
+
+// UseCases are the application's entry points the handlers call.
+type UseCases struct {
+	RequestCode     *app.RequestCode
+	LoginOrRegister *app.LoginOrRegister
+	PasswordLogin   *app.PasswordLogin
+	RefreshSession  *app.RefreshSession
+	Logout          *app.Logout
+	SetPassword     *app.SetPassword
+	ResetPassword   *app.ResetPassword
+	CheckPhone      *app.CheckPhone
+	GetProfile      *app.GetProfile
+	UpdateProfile   *app.UpdateProfile
+}
+
+// KeySet publishes the public keys that verify access tokens.
+type KeySet interface {
+	JWKS() []byte
+}
+
+// Receipts takes vendors' delivery-receipt callbacks.
+type Receipts interface {
+	// Handle parses a callback body from provider and applies it; it
+	// returns the body the vendor expects in reply.
+	Handle(ctx context.Context, provider string, body []byte) (reply []byte, err error)
+}
+
+// Deps is everything the server needs besides its Config.
+type Deps struct {
+	UseCases UseCases
+	Tokens   ports.Tokens
+	Keys     KeySet
+	Clock    ports.Clock
+	Health   []ports.HealthCheck
+	Receipts Receipts // nil: receipt routes answer 404
+	Registry prometheus.Registerer
+	Gatherer prometheus.Gatherer
+	Log      *slog.Logger
+}
+
+// Server is the Fiber application and what its handlers need.
+type Server struct {
+	cfg     Config
+	Deps
+	app     *fiber.App
+	ips     clientIPs
+	metrics *metrics
+}
+
+// New builds the server and its routes; it does not listen.
+func New(cfg Config, d Deps) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	trusted, _ := parsePrefixes(cfg.TrustedProxies) // validated above
+	m, err := newMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, Deps: d, ips: clientIPs{trusted: trusted}, metrics: m}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "authd",
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.ReadTimeout,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler(d.Log),
+	})
+	s.routes()
+	return s, nil
+}
+
+// App exposes the Fiber app (for app.Test in tests and route listing).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+func (s *Server) routes() {
+	a := s.app
+	a.Use(withRequestID, s.withMetrics)
+	a.Post("/v1/sms/codes", s.requestCode)
+	a.Post("/v1/sessions/sms", s.loginSMS)
+	a.Post("/v1/sessions/password", s.loginPassword)
+	a.Post("/v1/tokens/refresh", s.refresh)
+	a.Post("/v1/sessions/logout", s.logout)
+	a.Post("/v1/password/reset", s.resetPassword)
+	a.Get("/v1/users/exists", s.userExists)
+	me := a.Group("/v1/me", s.requireAuth)
+	me.Get("", s.getMe)
+	me.Patch("", s.patchMe)
+	me.Put("/password", s.putPassword)
+	a.Post("/v1/sms/receipts/:provider<regex(^(tencent|aliyun)$)>", s.receipt)
+	a.Get("/.well-known/jwks.json", s.jwks)
+	a.Get("/healthz", s.healthz)
+	a.Get("/readyz", s.readyz)
+	a.Get("/metrics", s.metricsHandler())
+	a.Get("/openapi.json", s.openapi)
+}
