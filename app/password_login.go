@@ -44,7 +44,7 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 		return Session{}, fmt.Errorf("login and password are required: %w", domain.ErrInvalidRequest)
 	}
 	now := uc.clock.Now()
-	ipKey, loginKey := "ip_login:"+in.Client.IP, "login:"+strings.ToLower(login)
+	ipKey, loginKey := "ip_login:"+in.Client.IP, uc.loginKey(login)
 	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipLoginLimit(), now); err != nil {
 		return Session{}, err
 	}
@@ -78,6 +78,18 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 		return Session{}, err
 	}
 	return uc.sessions.Start(ctx, u, in.Client)
+}
+
+// loginKey names the per-login failure budget after the account the login
+// resolves to, not its spelling: a phone typed as E.164, national or with
+// separators shares one budget, as does an email or username in any case.
+func (uc *PasswordLogin) loginKey(login string) string {
+	if !strings.Contains(login, "@") {
+		if p, err := uc.phones.Parse(login); err == nil {
+			return "login:" + p.E164
+		}
+	}
+	return "login:" + strings.ToLower(login)
 }
 
 // lookup resolves a login: a phone number by phone, anything with '@' by
