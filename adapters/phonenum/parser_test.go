@@ -1,0 +1,127 @@
+package phonenum
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"go.uber.org/fx"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+func newParser(t testing.TB, region string) *Parser {
+	t.Helper()
+	p, err := New(Config{DefaultRegion: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParse(t *testing.T) {
+	cn := domain.Phone{E164: "+8613800138000", Region: "CN"}
+	for _, tt := range []struct {
+		in   string
+		want domain.Phone // zero: ErrInvalidPhone
+	}{
+		{"13800138000", cn},
+		{"+8613800138000", cn},
+		{"+86 138-0013-8000", cn},
+		{"(138) 0013 8000", cn},
+		{"138.0013.8000", cn},
+		{"  13800138000\t", cn},
+		{"008613800138000", cn},
+		{"0086 138 0013 8000", cn},
+		{"１３８００１３８０００", cn}, // full-width digits, as some IMEs type them
+		{"+8613711112222", domain.Phone{E164: "+8613711112222", Region: "CN"}},
+		{"+1 415 555 2671", domain.Phone{E164: "+14155552671", Region: "US"}},
+		{"+1 (415) 555-2671", domain.Phone{E164: "+14155552671", Region: "US"}},
+		{"+44 7400 123456", domain.Phone{E164: "+447400123456", Region: "GB"}},
+		{"+852 5123 4567", domain.Phone{E164: "+85251234567", Region: "HK"}},
+
+		{"", domain.Phone{}},
+		{"   ", domain.Phone{}},
+		{"+", domain.Phone{}},
+		{"hello", domain.Phone{}},
+		{"1380013800O", domain.Phone{}},   // letter O for zero
+		{"+1-800-FLOWERS", domain.Phone{}}, // vanity letters
+		{"+14155552671 ext. 12", domain.Phone{}},
+		{"+14155552671;ext=12", domain.Phone{}},
+		{"tel:+14155552671", domain.Phone{}},
+		{"1380013800", domain.Phone{}},   // one digit short
+		{"138001380001", domain.Phone{}}, // one digit long
+		{"12345", domain.Phone{}},
+		{"+86", domain.Phone{}},
+		{"++8613800138000", domain.Phone{}},
+		{"86+13800138000", domain.Phone{}},
+		{"+999 1234 5678", domain.Phone{}},       // no such country code
+		{"+86 10 6552 9988", domain.Phone{}},     // Beijing fixed line: no SMS
+		{"+1 900 555 0123", domain.Phone{}},      // premium rate
+		{"+800 1234 5678", domain.Phone{}},       // non-geographic freephone
+		{strings.Repeat("1", 33), domain.Phone{}}, // over the cap
+		{"+86 138 0013 8000" + strings.Repeat(" ", 20), cn},
+		{"+86" + strings.Repeat(" ", 30) + "13800138000", domain.Phone{}},
+		{"13800138000\x00", domain.Phone{}},
+	} {
+		got, err := newParser(t, "CN").Parse(tt.in)
+		if tt.want.IsZero() {
+			if !errors.Is(err, domain.ErrInvalidPhone) {
+				t.Errorf("Parse(%q) = %+v, %v; want ErrInvalidPhone", tt.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseNationalUsesDefaultRegion(t *testing.T) {
+	got, err := newParser(t, "us").Parse("(415) 555-2671")
+	if err != nil || got != (domain.Phone{E164: "+14155552671", Region: "US"}) {
+		t.Fatalf("Parse = %+v, %v", got, err)
+	}
+	// A Chinese mobile without +86 is not a US number.
+	if _, err := newParser(t, "US").Parse("13800138000"); !errors.Is(err, domain.ErrInvalidPhone) {
+		t.Fatalf("CN national in US region: %v, want ErrInvalidPhone", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, r := range []string{"CN", "US", "gb", " HK "} {
+		if err := (Config{DefaultRegion: r}).Validate(); err != nil {
+			t.Errorf("Validate(%q) = %v", r, err)
+		}
+	}
+	for _, r := range []string{"", "XX", "China", "001", "ZZ", "C"} {
+		var ce *domain.ConfigError
+		if err := (Config{DefaultRegion: r}).Validate(); !errors.As(err, &ce) || ce.Key != "AUTHD_SMS_DEFAULT_REGION" {
+			t.Errorf("Validate(%q) = %v, want ConfigError for AUTHD_SMS_DEFAULT_REGION", r, err)
+		}
+	}
+	if _, err := New(Config{DefaultRegion: "XX"}); err == nil {
+		t.Error("New accepted an unknown region")
+	}
+}
+
+func TestModule(t *testing.T) {
+	var p ports.PhoneParser
+	app := fx.New(Module(Config{DefaultRegion: "CN"}), fx.NopLogger, fx.Populate(&p))
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Parse("13800138000"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	p := newParser(b, "CN")
+	for b.Loop() {
+		if _, err := p.Parse("+86 138-0013-8000"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
