@@ -1,0 +1,37 @@
+# authd: `make run` serves on :8080 on the embedded default; `make test` runs
+# the whole suite (Postgres/Redis suites skip when the servers are down,
+# unless AUTHD_TEST_REQUIRE_SERVICES=1, as .ci/run sets).
+GO ?= go
+BIN := bin
+
+.PHONY: run build test test-short lint bench services fmt
+
+run:
+	$(GO) run ./cmd/authd serve
+
+build:
+	$(GO) build -o $(BIN)/authd ./cmd/authd
+	$(GO) build -o $(BIN)/authbench ./cmd/authbench
+
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 12m ./...
+
+test-short:
+	$(GO) test -count=1 ./...
+
+lint:
+	$(GO) vet ./...
+	gofmt -l . | (! grep .)
+	$(GO) mod tidy -diff
+
+bench: build
+	$(BIN)/authbench --json bench-embedded.json
+	$(BIN)/authbench --backend postgres+redis --json bench-postgres-redis.json
+
+# services starts the local Postgres and Redis if they are down (CI does this).
+services:
+	bash .ci/services.sh
+
+fmt:
+	gofmt -w .
