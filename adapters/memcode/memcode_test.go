@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/fx"
+
 	"github.com/authd/authd/adapters/memcode"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -50,4 +52,17 @@ func TestFollowsCallerClock(t *testing.T) {
 
 func BenchmarkCodes(b *testing.B) {
 	portstest.BenchmarkCodes(b, memcode.New())
+}
+
+// TestModule checks that one Store serves both ports.
+func TestModule(t *testing.T) {
+	var codes ports.Codes
+	var limiter ports.RateLimiter
+	app := fx.New(memcode.Module(), fx.Populate(&codes, &limiter), fx.NopLogger)
+	if err := app.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if codes.(*memcode.Store) != limiter.(*memcode.Store) {
+		t.Fatal("Codes and RateLimiter are different stores")
+	}
 }
