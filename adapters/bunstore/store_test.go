@@ -1,0 +1,58 @@
+package bunstore
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/authd/authd/ports"
+	"github.com/authd/authd/ports/portstest"
+	"github.com/authd/authd/test/services"
+)
+
+// dialects opens a fresh, migrated store per test on each database.
+var dialects = []struct {
+	name string
+	url  func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "sub", "authd.db") }},
+	{"postgres", func(t *testing.T) string { return services.Postgres(t) }},
+}
+
+func openStore(t *testing.T, url string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{DatabaseURL: url}, nil)
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func migrated(t *testing.T, url string) *Store {
+	t.Helper()
+	s := openStore(t, url)
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+func TestContracts(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.name, func(t *testing.T) {
+			t.Run("Users", func(t *testing.T) {
+				portstest.TestUsers(t, func(t *testing.T) ports.Users { return migrated(t, d.url(t)) })
+			})
+			t.Run("RefreshTokens", func(t *testing.T) {
+				portstest.TestRefreshTokens(t, func(t *testing.T) (ports.RefreshTokens, ports.Users) {
+					s := migrated(t, d.url(t))
+					return s, s
+				})
+			})
+			t.Run("SMSLog", func(t *testing.T) {
+				portstest.TestSMSLog(t, func(t *testing.T) ports.SMSLog { return migrated(t, d.url(t)) })
+			})
+		})
+	}
+}
