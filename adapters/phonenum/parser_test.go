@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 		{"   ", domain.Phone{}},
 		{"+", domain.Phone{}},
 		{"hello", domain.Phone{}},
-		{"1380013800O", domain.Phone{}},   // letter O for zero
+		{"1380013800O", domain.Phone{}},    // letter O for zero
 		{"+1-800-FLOWERS", domain.Phone{}}, // vanity letters
 		{"+14155552671 ext. 12", domain.Phone{}},
 		{"+14155552671;ext=12", domain.Phone{}},
@@ -56,10 +56,10 @@ func TestParse(t *testing.T) {
 		{"+86", domain.Phone{}},
 		{"++8613800138000", domain.Phone{}},
 		{"86+13800138000", domain.Phone{}},
-		{"+999 1234 5678", domain.Phone{}},       // no such country code
-		{"+86 10 6552 9988", domain.Phone{}},     // Beijing fixed line: no SMS
-		{"+1 900 555 0123", domain.Phone{}},      // premium rate
-		{"+800 1234 5678", domain.Phone{}},       // non-geographic freephone
+		{"+999 1234 5678", domain.Phone{}},        // no such country code
+		{"+86 10 6552 9988", domain.Phone{}},      // Beijing fixed line: no SMS
+		{"+1 900 555 0123", domain.Phone{}},       // premium rate
+		{"+800 1234 5678", domain.Phone{}},        // non-geographic freephone
 		{strings.Repeat("1", 33), domain.Phone{}}, // over the cap
 		{"+86 138 0013 8000" + strings.Repeat(" ", 20), cn},
 		{"+86" + strings.Repeat(" ", 30) + "13800138000", domain.Phone{}},
