@@ -1,0 +1,22 @@
+package portstest_test
+
+import (
+	"testing"
+
+	"github.com/authd/authd/ports"
+	"github.com/authd/authd/ports/portstest"
+)
+
+// The fakes pass the same contracts as the real stores, so use-case tests
+// written against them cannot drift from production behaviour.
+
+func TestFakeStoreUsers(t *testing.T) {
+	portstest.TestUsers(t, func(*testing.T) ports.Users { return portstest.NewStore() })
+}
+
+func TestFakeStoreRefreshTokens(t *testing.T) {
+	portstest.TestRefreshTokens(t, func(*testing.T) (ports.RefreshTokens, ports.Users) {
+		s := portstest.NewStore()
+		return s, s
+	})
+}
