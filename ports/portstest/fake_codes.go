@@ -10,13 +10,13 @@ import (
 	"github.com/authd/authd/ports"
 )
 
-// Codes is an in-memory ports.Codes with a resend cooldown and attempt
-// counting but no hourly or daily caps; tests of the real stores use the
-// contract suite. Err, when set, fails every call.
+// Codes is an in-memory ports.Codes that passes the TestCodes contract, with
+// the calls recorded for assertions. Err, when set, fails every call.
 type Codes struct {
 	mu       sync.Mutex
 	codes    map[ports.CodeKey]fakeCode
 	cooldown map[ports.CodeKey]time.Time
+	sends    map[string][]time.Time // per phone, for the hourly and daily caps
 	Issued   []ports.IssueCode
 	Canceled []ports.CodeKey
 	Err      error
@@ -32,7 +32,7 @@ var _ ports.Codes = (*Codes)(nil)
 
 // NewCodes returns an empty code store.
 func NewCodes() *Codes {
-	return &Codes{codes: map[ports.CodeKey]fakeCode{}, cooldown: map[ports.CodeKey]time.Time{}}
+	return &Codes{codes: map[ports.CodeKey]fakeCode{}, cooldown: map[ports.CodeKey]time.Time{}, sends: map[string][]time.Time{}}
 }
 
 // Issue implements ports.Codes.
@@ -45,6 +45,26 @@ func (c *Codes) Issue(_ context.Context, in ports.IssueCode) error {
 	if until, ok := c.cooldown[in.Key]; ok && in.Now.Before(until) {
 		return &domain.RateLimitedError{Limit: "resend_cooldown", RetryAfter: until.Sub(in.Now)}
 	}
+	for _, cap := range []struct {
+		name   string
+		max    int
+		window time.Duration
+	}{{"phone_hourly", in.Policy.HourlyLimit, time.Hour}, {"phone_daily", in.Policy.DailyLimit, 24 * time.Hour}} {
+		var n int
+		var oldest time.Time
+		for _, at := range c.sends[in.Key.Phone] {
+			if in.Now.Sub(at) < cap.window {
+				if n == 0 {
+					oldest = at
+				}
+				n++
+			}
+		}
+		if n >= cap.max {
+			return &domain.RateLimitedError{Limit: cap.name, RetryAfter: oldest.Add(cap.window).Sub(in.Now)}
+		}
+	}
+	c.sends[in.Key.Phone] = append(c.sends[in.Key.Phone], in.Now)
 	c.codes[in.Key] = fakeCode{digest: in.Digest, expires: in.Now.Add(in.Policy.TTL)}
 	c.cooldown[in.Key] = in.Now.Add(in.Policy.ResendAfter)
 	c.Issued = append(c.Issued, in)
@@ -58,10 +78,15 @@ func (c *Codes) Cancel(_ context.Context, key ports.CodeKey, digest []byte, _ ti
 	if c.Err != nil {
 		return c.Err
 	}
-	if bytes.Equal(c.codes[key].digest, digest) {
-		delete(c.codes, key)
+	code, ok := c.codes[key]
+	if !ok || !bytes.Equal(code.digest, digest) {
+		return nil // only the send that stored this digest can be given back
 	}
+	delete(c.codes, key)
 	delete(c.cooldown, key)
+	if sends := c.sends[key.Phone]; len(sends) > 0 {
+		c.sends[key.Phone] = sends[:len(sends)-1]
+	}
 	c.Canceled = append(c.Canceled, key)
 	return nil
 }
