@@ -1,0 +1,72 @@
+package sms
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/fx"
+
+	"github.com/authd/authd/adapters/sms/aliyun"
+	"github.com/authd/authd/adapters/sms/console"
+	"github.com/authd/authd/adapters/sms/tencent"
+	"github.com/authd/authd/ports"
+)
+
+// Build validates cfg, builds the configured vendors in order and returns
+// the Failover over them. This is the one place where configuration chooses
+// the vendors. log may be nil.
+func Build(cfg Config, log ports.SMSLog, logger *slog.Logger, reg prometheus.Registerer) (*Failover, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	senders := make([]Named, 0, len(cfg.Providers))
+	for _, name := range cfg.Providers {
+		s, err := newSender(cfg, name)
+		if err != nil {
+			return nil, err
+		}
+		senders = append(senders, Named{Name: name, Sender: s})
+	}
+	return NewFailover(senders, Options{
+		Budget: cfg.Budget, BreakerFailures: cfg.BreakerFailures, BreakerCooldown: cfg.BreakerCooldown,
+		Log: log, Logger: logger, Registerer: reg,
+	})
+}
+
+func newSender(cfg Config, name string) (ports.SMS, error) {
+	switch name {
+	case ProviderConsole:
+		return console.New(cfg.Console), nil
+	case ProviderTencent:
+		return tencent.New(cfg.Tencent)
+	case ProviderAliyun:
+		return aliyun.New(cfg.Aliyun)
+	}
+	return nil, fmt.Errorf("sms: unknown provider %q", name) // Validate already refused it
+}
+
+// deps are what the module takes from the graph; the send log is optional.
+type deps struct {
+	fx.In
+	Log        ports.SMSLog `optional:"true"`
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+}
+
+// Module provides *Failover, also as ports.SMS, built from cfg. It needs a
+// *slog.Logger and a prometheus.Registerer, and uses a ports.SMSLog when
+// one is provided.
+func Module(cfg Config) fx.Option {
+	return fx.Module("sms",
+		fx.Supply(cfg),
+		fx.Provide(fx.Annotate(
+			func(cfg Config, d deps) (*Failover, error) { return Build(cfg, d.Log, d.Logger, d.Registerer) },
+			fx.As(fx.Self()),
+			fx.As(new(ports.SMS)),
+			fx.OnStop(func(_ context.Context, f *Failover) error { f.Close(); return nil }),
+		)),
+	)
+}
