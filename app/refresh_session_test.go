@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"crypto/sha256"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +106,10 @@ func TestRefreshSessionDisabledUserLosesSession(t *testing.T) {
 	}
 	_, err := f.refresh.Handle(t.Context(), s.RefreshToken, f.client())
 	checkErr(t, err, domain.ErrAccountDisabled)
+	hash := sha256.Sum256([]byte(s.RefreshToken)) // the store keeps SHA-256 of the token
+	if rt, err := f.store.Get(t.Context(), hash[:]); err != nil || rt.RevokedAt.IsZero() {
+		t.Fatalf("stored token = %+v, %v; want its family revoked", rt, err)
+	}
 	if err := f.store.SetDisabled(t.Context(), s.User.ID, false, f.clock.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -53,8 +53,11 @@ func (uc *ResetPassword) Handle(ctx context.Context, in ResetPasswordInput) erro
 		return fmt.Errorf("look up phone: %w", err)
 	}
 	// Strength before the code: a refused password must not burn the code.
-	// An unknown phone is checked against no user details, as a known one
-	// would be, so the answer does not reveal registration.
+	// An unknown phone is checked against the number asked about, as a known
+	// one is, so a password containing it does not reveal registration.
+	if u.ID == "" {
+		u.Phone = phone.E164
+	}
 	if err := passwordRules(uc.strength, in.NewPassword, u); err != nil {
 		return err
 	}

@@ -150,3 +150,18 @@ func TestResetPasswordPerIPFailureCap(t *testing.T) {
 	err := f.resetPassword.Handle(t.Context(), app.ResetPasswordInput{Phone: phoneA, Code: code, NewPassword: newPassword, Client: ip})
 	rateLimited(t, err, "ip_login")
 }
+
+// The answer must not tell a registered phone from an unregistered one, even
+// for a new password that contains the phone number (which the strength
+// check counts against the password).
+func TestResetPasswordDoesNotRevealRegistration(t *testing.T) {
+	for _, phone := range []string{phoneA, "+8613700000000"} {
+		t.Run(phone, func(t *testing.T) {
+			f := newFixture(t)
+			seedAlice(t, f)
+			err := f.resetPassword.Handle(t.Context(), app.ResetPasswordInput{Phone: phone, Code: "123456",
+				NewPassword: "pw" + phone + "!", Client: f.client()})
+			weak(t, err)
+		})
+	}
+}
