@@ -59,6 +59,7 @@ type Server struct {
 	app     *fiber.App
 	ips     clientIPs
 	metrics *metrics
+	addr    string // set once listening
 }
 
 // New builds the server and its routes; it does not listen.

@@ -1,0 +1,89 @@
+// Command authd is the phone-first authentication server.
+//
+//	authd [serve]                          run the HTTP server
+//	authd migrate                          apply database migrations
+//	authd users disable|enable <login>     disable or enable an account (phone or username)
+//	authd sms test-send --phone P [--provider tencent]
+//	                                       send one test message with the configured vendor
+//	authd keys generate                    print a new Ed25519 signing key (PEM)
+//	authd config                           print the effective configuration, secrets masked
+//
+// Configuration comes from -config FILE (or AUTHD_CONFIG) and AUTHD_*
+// variables; see the README for every key.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/authd/authd/cmd/authd/wiring"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}
+
+// run is main without the process: testable, and every failure is an exit
+// code with a message rather than a panic.
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("authd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", lookupEnv(environ, "AUTHD_CONFIG"), "YAML configuration file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	settings, err := wiring.LoadSettings(*configPath, environ)
+	if err != nil {
+		fmt.Fprintln(stderr, "authd: configuration:", err)
+		return 2
+	}
+	cmd, rest := "serve", fs.Args()
+	if len(rest) > 0 {
+		cmd, rest = rest[0], rest[1:]
+	}
+	switch cmd {
+	case "serve":
+		err = serve(settings, stdout)
+	case "migrate":
+		err = migrate(ctx, settings, stdout)
+	case "users":
+		err = users(ctx, settings, rest, stdout)
+	case "sms":
+		err = smsCommand(ctx, settings, rest, stdout)
+	case "keys":
+		err = keys(rest, stdout)
+	case "config":
+		for _, line := range settings.Describe() {
+			fmt.Fprintln(stdout, line)
+		}
+	default:
+		err = usageError("unknown command " + cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "authd:", err)
+		var u usageError
+		if errors.As(err, &u) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func lookupEnv(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,71 @@
+package wiring
+
+import "time"
+
+// Settings is every configuration key authd reads. Each field is set, in
+// order, from its default, the YAML file (key: the variable name without
+// AUTHD_, lower case) and the AUTHD_ environment variable; environment
+// wins. The table in the README is this struct.
+type Settings struct {
+	HTTPAddr       string   `env:"AUTHD_HTTP_ADDR" default:":8080" help:"listen address"`
+	TrustedProxies []string `env:"AUTHD_TRUSTED_PROXIES" help:"CIDRs whose X-Forwarded-For is believed; otherwise the peer address is the client IP"`
+	DataDir        string   `env:"AUTHD_DATA_DIR" default:"./data" help:"embedded database, generated keys and code secret"`
+	DatabaseURL    string   `env:"AUTHD_DATABASE_URL" help:"postgres://... or sqlite:PATH (default sqlite:<data dir>/authd.db)"`
+	DatabaseConns  int      `env:"AUTHD_DATABASE_MAX_CONNS" default:"16" help:"connection pool size (Postgres)"`
+	RedisURL       string   `env:"AUTHD_REDIS_URL" help:"redis://host:port/db, or several comma-separated addresses for a Redis Cluster; empty: in-process code store (one instance only)"`
+	RedisKeyPrefix string   `env:"AUTHD_REDIS_KEY_PREFIX" default:"authd" help:"first part of every Redis key"`
+	LogLevel       string   `env:"AUTHD_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+
+	SMSProviders      []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
+	SMSDefaultRegion  string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
+	SMSAllowedRegions string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
+	SMSBudget         time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`
+	SMSBreakerFails   int           `env:"AUTHD_SMS_BREAKER_FAILURES" default:"5" help:"consecutive failures that open a vendor's circuit breaker"`
+	SMSBreakerCool    time.Duration `env:"AUTHD_SMS_BREAKER_COOLDOWN" default:"30s" help:"how long an open breaker skips the vendor before one probe"`
+	SMSReceiptSecret  string        `env:"AUTHD_SMS_RECEIPT_SECRET" secret:"true" help:"shared secret vendors put in the receipt callback URL (?secret=); empty: receipt routes off"`
+
+	TencentSecretID        string        `env:"AUTHD_SMS_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId"`
+	TencentSecretKey       string        `env:"AUTHD_SMS_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey"`
+	TencentSDKAppID        string        `env:"AUTHD_SMS_TENCENT_SDK_APP_ID" help:"SmsSdkAppId"`
+	TencentSignName        string        `env:"AUTHD_SMS_TENCENT_SIGN_NAME" help:"approved signature"`
+	TencentRegion          string        `env:"AUTHD_SMS_TENCENT_REGION" default:"ap-guangzhou" help:"API region"`
+	TencentEndpoint        string        `env:"AUTHD_SMS_TENCENT_ENDPOINT" default:"sms.tencentcloudapi.com" help:"API host (an http:// URL is allowed for local fakes)"`
+	TencentTemplateLogin   string        `env:"AUTHD_SMS_TENCENT_TEMPLATE_LOGIN" help:"TemplateId for login codes, params [code, ttl_minutes]"`
+	TencentTemplateReset   string        `env:"AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD" help:"TemplateId for reset codes"`
+	TencentTemplateInitial string        `env:"AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD" help:"TemplateId for initial passwords, params [password]"`
+	TencentTimeout         time.Duration `env:"AUTHD_SMS_TENCENT_TIMEOUT" default:"3s" help:"request timeout"`
+
+	AliyunAccessKeyID     string        `env:"AUTHD_SMS_ALIYUN_ACCESS_KEY_ID" secret:"true" help:"AccessKey ID"`
+	AliyunAccessKeySecret string        `env:"AUTHD_SMS_ALIYUN_ACCESS_KEY_SECRET" secret:"true" help:"AccessKey secret"`
+	AliyunSignName        string        `env:"AUTHD_SMS_ALIYUN_SIGN_NAME" help:"approved signature"`
+	AliyunRegion          string        `env:"AUTHD_SMS_ALIYUN_REGION" default:"cn-hangzhou" help:"API region"`
+	AliyunEndpoint        string        `env:"AUTHD_SMS_ALIYUN_ENDPOINT" default:"dysmsapi.aliyuncs.com" help:"API host (https; an http:// URL is allowed for local fakes)"`
+	AliyunTemplateLogin   string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN" help:"TemplateCode for login codes, param {\"code\"}"`
+	AliyunTemplateReset   string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD" help:"TemplateCode for reset codes"`
+	AliyunTemplateInitial string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD" help:"TemplateCode for initial passwords, param {\"password\"}"`
+	AliyunTimeout         time.Duration `env:"AUTHD_SMS_ALIYUN_TIMEOUT" default:"3s" help:"request timeout"`
+
+	CodeLength      int           `env:"AUTHD_CODE_LENGTH" default:"6" help:"digits (4..10)"`
+	CodeTTL         time.Duration `env:"AUTHD_CODE_TTL" default:"5m" help:"code lifetime"`
+	CodeResendAfter time.Duration `env:"AUTHD_CODE_RESEND_AFTER" default:"60s" help:"cooldown per phone and purpose"`
+	CodeMaxAttempts int           `env:"AUTHD_CODE_MAX_ATTEMPTS" default:"5" help:"wrong tries before the code is burned"`
+	CodeHourlyLimit int           `env:"AUTHD_CODE_HOURLY_LIMIT" default:"5" help:"sends per phone per hour"`
+	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone per day"`
+	CodeSecret      string        `env:"AUTHD_CODE_SECRET" secret:"true" help:"HMAC key for stored code digests, shared by every instance; empty: generated once under the data dir"`
+
+	IPCodeLimit       int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"code sends per client IP per hour"`
+	IPLoginLimit      int  `env:"AUTHD_IP_LOGIN_LIMIT" default:"100" help:"failed logins (code or password) per client IP per hour"`
+	LoginFailureLimit int  `env:"AUTHD_LOGIN_FAILURE_LIMIT" default:"5" help:"failed password logins per login name per 15 minutes"`
+	PhoneLookupLimit  int  `env:"AUTHD_PHONE_LOOKUP_LIMIT" default:"60" help:"GET /v1/users/exists per client IP per hour"`
+	ExposePhoneLookup bool `env:"AUTHD_EXPOSE_PHONE_LOOKUP" default:"true" help:"serve GET /v1/users/exists"`
+	SendInitialPass   bool `env:"AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD" default:"false" help:"text a random password at SMS registration (weaker than passwordless: off by default)"`
+
+	JWTIssuer    string        `env:"AUTHD_JWT_ISSUER" default:"authd" help:"iss claim"`
+	JWTAudience  string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
+	JWTAccessTTL time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
+	JWTRefreshTT time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
+	JWTKeyFile   string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
+
+	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
+	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
+}

@@ -1,0 +1,34 @@
+package wiring
+
+import (
+	"io"
+
+	"github.com/authd/authd/adapters/sms"
+	"github.com/authd/authd/adapters/sms/aliyun"
+	"github.com/authd/authd/adapters/sms/console"
+	"github.com/authd/authd/adapters/sms/tencent"
+)
+
+// SMSConfig maps the AUTHD_SMS_* settings; the console provider writes its
+// code lines to stdout, beside the server's own log.
+func SMSConfig(s Settings, stdout io.Writer) sms.Config {
+	return sms.Config{
+		Providers:       s.SMSProviders,
+		Budget:          s.SMSBudget,
+		BreakerFailures: s.SMSBreakerFails,
+		BreakerCooldown: s.SMSBreakerCool,
+		Console:         console.Config{Writer: stdout},
+		Tencent: tencent.Config{
+			SecretID: s.TencentSecretID, SecretKey: s.TencentSecretKey, SDKAppID: s.TencentSDKAppID,
+			SignName: s.TencentSignName, Region: s.TencentRegion, Endpoint: s.TencentEndpoint,
+			TemplateLogin: s.TencentTemplateLogin, TemplateResetPassword: s.TencentTemplateReset,
+			TemplateInitialPassword: s.TencentTemplateInitial, Timeout: s.TencentTimeout,
+		},
+		Aliyun: aliyun.Config{
+			AccessKeyID: s.AliyunAccessKeyID, AccessKeySecret: s.AliyunAccessKeySecret,
+			SignName: s.AliyunSignName, Region: s.AliyunRegion, Endpoint: s.AliyunEndpoint,
+			TemplateLogin: s.AliyunTemplateLogin, TemplateResetPassword: s.AliyunTemplateReset,
+			TemplateInitialPassword: s.AliyunTemplateInitial, Timeout: s.AliyunTimeout,
+		},
+	}
+}
