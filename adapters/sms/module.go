@@ -1,7 +1,6 @@
 package sms
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 
@@ -51,9 +50,22 @@ func newSender(cfg Config, name string) (ports.SMS, error) {
 // deps are what the module takes from the graph; the send log is optional.
 type deps struct {
 	fx.In
+	Lifecycle  fx.Lifecycle
 	Log        ports.SMSLog `optional:"true"`
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer
+}
+
+// newForFx builds the Failover and closes it on stop. The hook is appended
+// here rather than with fx.OnStop: fx v1.24 panics when an fx.OnStop
+// annotation meets a constructor taking an fx.In struct.
+func newForFx(cfg Config, d deps) (*Failover, error) {
+	f, err := Build(cfg, d.Log, d.Logger, d.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	d.Lifecycle.Append(fx.StopHook(f.Close))
+	return f, nil
 }
 
 // Module provides *Failover, also as ports.SMS, built from cfg. It needs a
@@ -62,11 +74,6 @@ type deps struct {
 func Module(cfg Config) fx.Option {
 	return fx.Module("sms",
 		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(
-			func(cfg Config, d deps) (*Failover, error) { return Build(cfg, d.Log, d.Logger, d.Registerer) },
-			fx.As(fx.Self()),
-			fx.As(new(ports.SMS)),
-			fx.OnStop(func(_ context.Context, f *Failover) error { f.Close(); return nil }),
-		)),
+		fx.Provide(fx.Annotate(newForFx, fx.As(fx.Self()), fx.As(new(ports.SMS)))),
 	)
 }
