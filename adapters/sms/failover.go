@@ -24,8 +24,8 @@ type Options struct {
 	Budget          time.Duration
 	BreakerFailures int
 	BreakerCooldown time.Duration
-	Log             ports.SMSLog // optional
-	Logger          *slog.Logger // nil discards
+	Log             ports.SMSLog          // optional
+	Logger          *slog.Logger          // nil discards
 	Registerer      prometheus.Registerer // nil keeps metrics private
 	Now             func() time.Time      // the breakers' clock; nil is time.Now
 }

@@ -18,13 +18,13 @@ var numberCodes = map[string]struct {
 	kind       ports.SendErrorKind
 	retryAfter time.Duration
 }{
-	"InvalidParameterValue.IncorrectPhoneNumber":         {kind: ports.SendInvalidNumber},
-	"FailedOperation.PhoneNumberInBlacklist":             {kind: ports.SendNumberRejected},
-	"LimitExceeded.PhoneNumberDailyLimit":                {kind: ports.SendNumberRejected},
-	"LimitExceeded.PhoneNumberSameContentDailyLimit":     {kind: ports.SendNumberRejected},
-	"LimitExceeded.PhoneNumberThirtySecondLimit":         {kind: ports.SendNumberLimited, retryAfter: 30 * time.Second},
-	"LimitExceeded.PhoneNumberOneHourLimit":              {kind: ports.SendNumberLimited, retryAfter: time.Hour},
-	"LimitExceeded.DeliveryFrequencyLimit":               {kind: ports.SendNumberLimited, retryAfter: time.Minute},
+	"InvalidParameterValue.IncorrectPhoneNumber":     {kind: ports.SendInvalidNumber},
+	"FailedOperation.PhoneNumberInBlacklist":         {kind: ports.SendNumberRejected},
+	"LimitExceeded.PhoneNumberDailyLimit":            {kind: ports.SendNumberRejected},
+	"LimitExceeded.PhoneNumberSameContentDailyLimit": {kind: ports.SendNumberRejected},
+	"LimitExceeded.PhoneNumberThirtySecondLimit":     {kind: ports.SendNumberLimited, retryAfter: 30 * time.Second},
+	"LimitExceeded.PhoneNumberOneHourLimit":          {kind: ports.SendNumberLimited, retryAfter: time.Hour},
+	"LimitExceeded.DeliveryFrequencyLimit":           {kind: ports.SendNumberLimited, retryAfter: time.Minute},
 }
 
 // Codes this adapter makes up for failures that carry no vendor code.
