@@ -34,9 +34,9 @@ type KeySet interface {
 
 // Receipts takes vendors' delivery-receipt callbacks.
 type Receipts interface {
-	// Handle parses a callback body from provider and applies it; it
-	// returns the body the vendor expects in reply.
-	Handle(ctx context.Context, provider string, body []byte) (reply []byte, err error)
+	// HandleReceipts parses a callback body from provider and applies it;
+	// it returns the body the vendor expects in reply.
+	HandleReceipts(ctx context.Context, provider string, body []byte) (reply []byte, err error)
 }
 
 // Deps is everything the server needs besides its Config.
@@ -54,7 +54,7 @@ type Deps struct {
 
 // Server is the Fiber application and what its handlers need.
 type Server struct {
-	cfg     Config
+	cfg Config
 	Deps
 	app     *fiber.App
 	ips     clientIPs

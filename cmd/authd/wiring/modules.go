@@ -65,6 +65,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		storeModule(s),
 		codes,
 		sms.Module(smsCfg),
+		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
 		httpapi.Module(httpCfg),
 	), nil
