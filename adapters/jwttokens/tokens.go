@@ -1,0 +1,158 @@
+package jwttokens
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/lestrrat-go/jwx/v2/jwa"
+	"github.com/lestrrat-go/jwx/v2/jwk"
+	"github.com/lestrrat-go/jwx/v2/jws"
+	"github.com/lestrrat-go/jwx/v2/jwt"
+	"go.uber.org/fx"
+
+	"github.com/authd/authd/ports"
+)
+
+var _ ports.Tokens = (*Tokens)(nil)
+
+// tokenType is the "typ" header of RFC 9068 access tokens: it keeps an ID
+// token or any other JWT signed by the same key from passing as one.
+const tokenType = "at+jwt"
+
+// sessionClaim carries the refresh token family of the login.
+const sessionClaim = "sid"
+
+// Tokens implements ports.Tokens with one Ed25519 key.
+type Tokens struct {
+	issuer   string
+	audience string
+	ttl      time.Duration
+	priv     ed25519.PrivateKey
+	kid      string
+	jwks     []byte
+	// parse holds the verification options that do not change per call.
+	parse []jwt.ParseOption
+}
+
+// New loads (or generates, see Config.KeyFile) the signing key and derives
+// its key id and JWK Set once.
+func New(cfg Config, log *slog.Logger) (*Tokens, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	priv, err := loadKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return newTokens(cfg, priv)
+}
+
+// newTokens builds Tokens around a parsed key; cfg has its defaults.
+func newTokens(cfg Config, priv ed25519.PrivateKey) (*Tokens, error) {
+	pub, _ := priv.Public().(ed25519.PublicKey)
+	kid, jwks, err := publish(pub)
+	if err != nil {
+		return nil, err
+	}
+	return &Tokens{
+		issuer: cfg.Issuer, audience: cfg.Audience, ttl: cfg.AccessTTL,
+		priv: priv, kid: kid, jwks: jwks,
+		parse: []jwt.ParseOption{
+			jwt.WithKey(jwa.EdDSA, pub),
+			jwt.WithValidate(true),
+			jwt.WithIssuer(cfg.Issuer),
+			jwt.WithAudience(cfg.Audience),
+			// A few seconds for clocks of several instances that disagree.
+			jwt.WithAcceptableSkew(5 * time.Second),
+			jwt.WithRequiredClaim(jwt.SubjectKey),
+			jwt.WithRequiredClaim(jwt.ExpirationKey),
+			jwt.WithRequiredClaim(jwt.IssuedAtKey),
+			jwt.WithRequiredClaim(jwt.JwtIDKey),
+			jwt.WithRequiredClaim(sessionClaim),
+		},
+	}, nil
+}
+
+// publish returns the RFC 7638 thumbprint of pub as the key id, and the
+// public JWK Set that /.well-known/jwks.json serves.
+func publish(pub ed25519.PublicKey) (kid string, set []byte, err error) {
+	key, err := jwk.FromRaw(pub)
+	if err != nil {
+		return "", nil, fmt.Errorf("jwk from ed25519 key: %w", err)
+	}
+	tp, err := key.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return "", nil, fmt.Errorf("jwk thumbprint: %w", err)
+	}
+	kid = base64.RawURLEncoding.EncodeToString(tp)
+	for k, v := range map[string]any{jwk.KeyIDKey: kid, jwk.AlgorithmKey: jwa.EdDSA, jwk.KeyUsageKey: jwk.ForSignature} {
+		if err := key.Set(k, v); err != nil {
+			return "", nil, fmt.Errorf("jwk set %s: %w", k, err)
+		}
+	}
+	keys := jwk.NewSet()
+	if err := keys.AddKey(key); err != nil {
+		return "", nil, fmt.Errorf("jwk set: %w", err)
+	}
+	set, err = json.Marshal(keys)
+	if err != nil {
+		return "", nil, fmt.Errorf("marshal jwks: %w", err)
+	}
+	return kid, set, nil
+}
+
+// JWKS returns the public JWK Set as JSON. The slice is shared: do not
+// modify it.
+func (t *Tokens) JWKS() []byte { return t.jwks }
+
+// KeyID returns the "kid" of the signing key.
+func (t *Tokens) KeyID() string { return t.kid }
+
+// IssueAccess implements ports.Tokens.
+func (t *Tokens) IssueAccess(_ context.Context, userID, sessionID string, now time.Time) (ports.AccessToken, error) {
+	if userID == "" || sessionID == "" {
+		return ports.AccessToken{}, errors.New("jwttokens: issue access token without user or session id")
+	}
+	// The claims carry whole seconds; ExpiresAt must say what exp says.
+	iat := now.Truncate(time.Second)
+	exp := iat.Add(t.ttl)
+	tok, err := jwt.NewBuilder().
+		Issuer(t.issuer).
+		Audience([]string{t.audience}).
+		Subject(userID).
+		IssuedAt(iat).
+		Expiration(exp).
+		JwtID(uuid.NewString()).
+		Claim(sessionClaim, sessionID).
+		Build()
+	if err != nil {
+		return ports.AccessToken{}, fmt.Errorf("jwttokens: build claims: %w", err)
+	}
+	hdr := jws.NewHeaders()
+	if err := errors.Join(hdr.Set(jws.KeyIDKey, t.kid), hdr.Set(jws.TypeKey, tokenType)); err != nil {
+		return ports.AccessToken{}, fmt.Errorf("jwttokens: headers: %w", err)
+	}
+	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.EdDSA, t.priv, jws.WithProtectedHeaders(hdr)))
+	if err != nil {
+		return ports.AccessToken{}, fmt.Errorf("jwttokens: sign: %w", err)
+	}
+	return ports.AccessToken{Token: string(signed), ExpiresAt: exp, TTL: t.ttl}, nil
+}
+
+// Module supplies cfg and provides *Tokens as ports.Tokens and as itself
+// (the HTTP adapter serves its JWKS).
+func Module(cfg Config) fx.Option {
+	return fx.Module("jwttokens",
+		fx.Supply(cfg),
+		fx.Provide(fx.Annotate(New, fx.As(fx.Self()), fx.As(new(ports.Tokens)))),
+	)
+}
