@@ -27,10 +27,9 @@ func (c Config) Validate() error {
 	if c.AccessTTL < 0 {
 		return &domain.ConfigError{Key: "AUTHD_JWT_ACCESS_TTL", Msg: "must not be negative"}
 	}
-	if c.AccessTTL > 0 && c.AccessTTL < time.Minute {
-		// exp has one-second resolution and verifiers allow some skew: a
-		// shorter life would expire before most clients could use it.
-		return &domain.ConfigError{Key: "AUTHD_JWT_ACCESS_TTL", Msg: "must be at least 1m"}
+	if c.AccessTTL > 0 && c.AccessTTL < time.Second {
+		// exp has one-second resolution.
+		return &domain.ConfigError{Key: "AUTHD_JWT_ACCESS_TTL", Msg: "must be at least 1s"}
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ func TestBadKeysStopTheStart(t *testing.T) {
 		"corrupt generated":  {Config{DataDir: corruptDir}, "AUTHD_JWT_KEY_FILE"},
 		"data dir is a file": {Config{DataDir: notADir}, "AUTHD_DATA_DIR"},
 		"negative TTL":       {Config{DataDir: dir, AccessTTL: -time.Minute}, "AUTHD_JWT_ACCESS_TTL"},
-		"TTL under a minute": {Config{DataDir: dir, AccessTTL: time.Second}, "AUTHD_JWT_ACCESS_TTL"},
+		"TTL under a second": {Config{DataDir: dir, AccessTTL: time.Millisecond}, "AUTHD_JWT_ACCESS_TTL"},
 	} {
 		_, err := New(tt.cfg, discard())
 		var ce *domain.ConfigError
