@@ -96,9 +96,10 @@ func ensureKeyFile(path string) (created bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	defer os.Remove(tmp.Name())
+	// The link, if made, is a second name: the temporary one always goes.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return false, err
 	}
 	if err := errors.Join(tmp.Sync(), tmp.Close()); err != nil {

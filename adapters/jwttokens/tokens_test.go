@@ -149,7 +149,7 @@ func TestVerifyRefuses(t *testing.T) {
 	// HS256 keyed with the public key: the classic algorithm confusion.
 	hsInput := b64.EncodeToString(mustJSON(with(hdr, "alg", "HS256"))) + "." + b64.EncodeToString(mustJSON(claims))
 	mac := hmac.New(sha256.New, pub)
-	mac.Write([]byte(hsInput))
+	_, _ = mac.Write([]byte(hsInput))
 	hs256 := hsInput + "." + b64.EncodeToString(mac.Sum(nil))
 	none := b64.EncodeToString(mustJSON(with(hdr, "alg", "none"))) + "." + b64.EncodeToString(mustJSON(claims)) + "."
 
