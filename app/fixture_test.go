@@ -86,7 +86,7 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	f.passwordLogin = app.NewPasswordLogin(cfg, phones, f.store, f.passwords, f.limiter, sessions, f.clock)
 	f.refresh = app.NewRefreshSession(f.store, f.store, sessions, ids, f.clock)
 	f.logout = app.NewLogout(f.store, f.clock)
-	f.setPassword = app.NewSetPassword(f.store, f.store, f.passwords, strength, f.clock)
+	f.setPassword = app.NewSetPassword(f.cfg, f.limiter, f.store, f.store, f.passwords, strength, f.clock)
 	f.resetPassword = app.NewResetPassword(cfg, phones, f.store, f.codes, f.limiter, f.store, f.passwords, strength, f.clock)
 	f.checkPhone = app.NewCheckPhone(cfg, phones, f.store, f.limiter, f.clock)
 	f.getProfile = app.NewGetProfile(f.store)

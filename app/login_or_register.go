@@ -93,21 +93,25 @@ func (uc *LoginOrRegister) findOrCreate(ctx context.Context, phone domain.Phone)
 }
 
 // sendInitialPassword is the opt-in seed behaviour: a random password set at
-// registration and texted to the phone. Failing to text it leaves the user
-// passwordless rather than holding a password nobody knows.
+// registration and texted to the phone. It is stored first and taken back if
+// the text cannot be delivered, so the account never holds a password that
+// nobody was told.
 func (uc *LoginOrRegister) sendInitialPassword(ctx context.Context, u domain.User, phone domain.Phone) (domain.User, error) {
 	pw := domain.GenerateInitialPassword()
 	hash, err := uc.passwords.Hash(ctx, pw)
 	if err != nil {
 		return u, fmt.Errorf("hash initial password: %w", err)
 	}
+	if err := uc.users.SetPasswordHash(ctx, u.ID, hash, uc.clock.Now()); err != nil {
+		return u, fmt.Errorf("store initial password: %w", err)
+	}
 	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: domain.PurposeInitialPassword, Code: pw}
 	if _, err := uc.sms.Send(ctx, msg); err != nil {
 		uc.log.WarnContext(ctx, "initial password not delivered; account stays passwordless", "err", err)
+		if err := uc.users.SetPasswordHash(context.WithoutCancel(ctx), u.ID, "", uc.clock.Now()); err != nil {
+			return u, fmt.Errorf("take back undelivered initial password: %w", err)
+		}
 		return u, nil
-	}
-	if err := uc.users.SetPasswordHash(ctx, u.ID, hash, uc.clock.Now()); err != nil {
-		return u, fmt.Errorf("store initial password: %w", err)
 	}
 	u.PasswordHash = hash
 	return u, nil

@@ -18,6 +18,8 @@ type SetPasswordInput struct {
 
 // SetPassword sets or changes the signed-in user's password.
 type SetPassword struct {
+	cfg       Config
+	limiter   ports.RateLimiter
 	users     ports.Users
 	refresh   ports.RefreshTokens
 	passwords ports.Passwords
@@ -26,9 +28,10 @@ type SetPassword struct {
 }
 
 // NewSetPassword builds the use case.
-func NewSetPassword(users ports.Users, refresh ports.RefreshTokens, passwords ports.Passwords,
-	strength ports.PasswordStrength, clock ports.Clock) *SetPassword {
-	return &SetPassword{users: users, refresh: refresh, passwords: passwords, strength: strength, clock: clock}
+func NewSetPassword(cfg Config, limiter ports.RateLimiter, users ports.Users, refresh ports.RefreshTokens,
+	passwords ports.Passwords, strength ports.PasswordStrength, clock ports.Clock) *SetPassword {
+	return &SetPassword{cfg: cfg, limiter: limiter, users: users, refresh: refresh, passwords: passwords,
+		strength: strength, clock: clock}
 }
 
 // Handle requires the current password when the account has one, then
@@ -42,19 +45,35 @@ func (uc *SetPassword) Handle(ctx context.Context, in SetPasswordInput) error {
 		return err
 	}
 	if u.HasPassword() {
-		if in.CurrentPassword == "" {
-			return domain.ErrInvalidCredentials
-		}
-		ok, err := uc.passwords.Verify(ctx, u.PasswordHash, in.CurrentPassword)
-		if err != nil {
-			return fmt.Errorf("verify password: %w", err)
-		}
-		if !ok {
-			return domain.ErrInvalidCredentials
+		if err := uc.checkCurrent(ctx, u, in.CurrentPassword); err != nil {
+			return err
 		}
 	}
 	if err := passwordRules(uc.strength, in.NewPassword, u); err != nil {
 		return err
 	}
 	return replacePassword(ctx, uc.users, uc.refresh, uc.passwords, uc.clock, u, in.NewPassword, in.SessionID)
+}
+
+// checkCurrent verifies the current password under the same failure budget
+// as password logins, so a stolen access token is no password oracle.
+func (uc *SetPassword) checkCurrent(ctx context.Context, u domain.User, current string) error {
+	key, lim, now := "set_password:"+u.ID, uc.cfg.loginFailureLimit(), uc.clock.Now()
+	if err := uc.limiter.Check(ctx, key, lim, now); err != nil {
+		return err
+	}
+	ok := false
+	if current != "" {
+		var err error
+		if ok, err = uc.passwords.Verify(ctx, u.PasswordHash, current); err != nil {
+			return fmt.Errorf("verify password: %w", err)
+		}
+	}
+	if !ok {
+		if err := uc.limiter.Take(ctx, key, lim, now); err != nil && !isRateLimited(err) {
+			return err
+		}
+		return domain.ErrInvalidCredentials
+	}
+	return nil
 }

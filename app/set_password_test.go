@@ -154,3 +154,18 @@ func TestSetPasswordRevokesOtherSessions(t *testing.T) {
 		})
 	}
 }
+
+func TestSetPasswordLimitsCurrentPasswordGuesses(t *testing.T) {
+	f := newFixture(t)
+	alice, _ := seedAlice(t, f)
+	in := app.SetPasswordInput{UserID: alice.ID, CurrentPassword: "wrong horse 9", NewPassword: "tr0ub4dor&3"}
+	for range testConfig().LoginFailureLimit {
+		checkErr(t, f.setPassword.Handle(t.Context(), in), domain.ErrInvalidCredentials)
+	}
+	// Budget spent: even the right current password is refused for now.
+	in.CurrentPassword = alicePassword
+	rateLimited(t, f.setPassword.Handle(t.Context(), in), "login_failures")
+	if canLogin(t, f, "tr0ub4dor&3") {
+		t.Fatal("password changed while rate limited")
+	}
+}

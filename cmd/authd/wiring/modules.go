@@ -47,7 +47,9 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		KeyFile: s.JWTKeyFile, DataDir: s.DataDir}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
-	for _, v := range []interface{ Validate() error }{smsCfg, jwtCfg, httpCfg} {
+	storeCfg := StoreConfig(s)
+	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
+	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
 		if err := v.Validate(); err != nil {
 			return nil, err
 		}
@@ -59,15 +61,16 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		system.Module(),
 		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion}),
 		argon2hash.Module(argon2hash.Config{Concurrency: s.HashConcurrency, QueueTimeout: s.HashQueueTimeout}),
-		strength.Module(strength.Config{}),
+		strength.Module(strengthCfg),
 		jwttokens.Module(jwtCfg),
 		fx.Provide(func(t *jwttokens.Tokens) httpapi.KeySet { return t }),
-		storeModule(s),
+		bunstore.Module(storeCfg),
 		codes,
 		sms.Module(smsCfg),
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
 		httpapi.Module(httpCfg),
+		pprofModule(s.PprofAddr),
 	), nil
 }
 
@@ -77,10 +80,6 @@ var useCases = fx.Module("app", fx.Provide(
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
 ))
-
-func storeModule(s Settings) fx.Option {
-	return bunstore.Module(StoreConfig(s))
-}
 
 func StoreConfig(s Settings) bunstore.Config {
 	url := s.DatabaseURL

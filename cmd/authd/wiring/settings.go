@@ -66,6 +66,8 @@ type Settings struct {
 	JWTRefreshTT time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
 	JWTKeyFile   string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
 
+	PasswordMinScore int           `env:"AUTHD_PASSWORD_MIN_SCORE" default:"3" help:"lowest zxcvbn score (1..4) a new password must reach"`
+	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
 	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
 	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
 }
