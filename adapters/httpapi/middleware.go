@@ -69,11 +69,14 @@ func (s *Server) withMetrics(c *fiber.Ctx) error {
 		// The error handler runs after us; classify now so the label is right.
 		status = toProblem(err).Status
 	}
-	route := c.Route().Path
-	if status == fiber.StatusNotFound && route == "/" {
-		route = "unmatched"
+	// Label values are kept by Prometheus for ever: they must not alias
+	// fasthttp's reused buffers, so take them from the route table.
+	r := c.Route()
+	route, method := r.Path, r.Method
+	if r.Method == "USE" || (status == fiber.StatusNotFound && route == "/") {
+		route, method = "unmatched", strings.Clone(c.Method())
 	}
-	labels := []string{c.Method(), route, strconv.Itoa(status)}
+	labels := []string{method, route, strconv.Itoa(status)}
 	s.metrics.requests.WithLabelValues(labels...).Inc()
 	s.metrics.latency.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
 	return err
