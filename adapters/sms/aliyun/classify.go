@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,7 +60,12 @@ func classifyCallError(ctx context.Context, err error, redact func(string) strin
 		if i := strings.Index(msg, alierr.MessageContain); i >= 0 {
 			msg = msg[:i] // the rest is the string to sign
 		}
-		return classify(serverErr.ErrorCode(), redact(strings.TrimSpace(msg)))
+		code := serverErr.ErrorCode()
+		if code == "" {
+			// A bare HTTP error (a proxy's page, not the vendor's JSON) has no code.
+			code = "authd.HTTP" + strconv.Itoa(serverErr.HttpStatus())
+		}
+		return classify(code, redact(strings.TrimSpace(msg)))
 	}
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
