@@ -357,6 +357,10 @@ func TestSMSVendorsBothFail(t *testing.T) {
 	r := rig.send(t, phone)
 	wantProblem(t, r, http.StatusBadGateway, "sms_delivery_failed")
 	failed := lastTencent(t, rig.tencent, phone)
+	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="tencent",vendor_code="InternalError.Timeout"}`, 1)
+	// A bare 502 (no vendor JSON) still gets a vendor code to alert on.
+	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="aliyun",vendor_code="authd.HTTP502"}`, 1)
+	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="aliyun",vendor_code=""}`, -1)
 	if alsoAliyun := lastAliyun(t, rig.aliyun, phone); alsoAliyun.Code != failed.Code || alsoAliyun.Accepted {
 		t.Errorf("aliyun got %+v, want the same refused code", alsoAliyun)
 	}
