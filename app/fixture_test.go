@@ -82,7 +82,7 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	sessions := app.NewSessions(cfg, f.tokens, f.store, ids, f.clock)
 
 	f.requestCode = app.NewRequestCode(cfg, phones, f.store, f.codes, f.limiter, f.sms, ids, f.clock, log)
-	f.login = app.NewLoginOrRegister(cfg, phones, f.store, f.codes, f.limiter, sessions, f.passwords, f.sms, ids, f.clock, log)
+	f.login = app.NewLoginOrRegister(cfg, phones, f.store, f.store, f.codes, f.limiter, sessions, f.passwords, f.sms, ids, f.clock, log)
 	f.passwordLogin = app.NewPasswordLogin(cfg, phones, f.store, f.passwords, f.limiter, sessions, f.clock)
 	f.refresh = app.NewRefreshSession(f.store, f.store, sessions, ids, f.clock)
 	f.logout = app.NewLogout(f.store, f.clock)

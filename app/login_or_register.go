@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -21,6 +22,7 @@ type LoginInput struct {
 type LoginOrRegister struct {
 	cfg       Config
 	phones    ports.PhoneParser
+	logins    ports.Logins
 	users     ports.Users
 	codes     ports.Codes
 	limiter   ports.RateLimiter
@@ -33,10 +35,10 @@ type LoginOrRegister struct {
 }
 
 // NewLoginOrRegister builds the use case.
-func NewLoginOrRegister(cfg Config, phones ports.PhoneParser, users ports.Users, codes ports.Codes,
+func NewLoginOrRegister(cfg Config, phones ports.PhoneParser, logins ports.Logins, users ports.Users, codes ports.Codes,
 	limiter ports.RateLimiter, sessions *Sessions, passwords ports.Passwords, sms ports.SMS,
 	ids ports.IDs, clock ports.Clock, log *slog.Logger) *LoginOrRegister {
-	return &LoginOrRegister{cfg: cfg, phones: phones, users: users, codes: codes, limiter: limiter,
+	return &LoginOrRegister{cfg: cfg, phones: phones, logins: logins, users: users, codes: codes, limiter: limiter,
 		sessions: sessions, passwords: passwords, sms: sms, ids: ids, clock: clock, log: log}
 }
 
@@ -53,7 +55,14 @@ func (uc *LoginOrRegister) Handle(ctx context.Context, in LoginInput) (Session, 
 	if err := verifyCode(ctx, uc.cfg, uc.codes, uc.limiter, uc.clock, phone, domain.PurposeLogin, in.Code, in.Client); err != nil {
 		return Session{}, err
 	}
-	u, created, err := uc.findOrCreate(ctx, phone)
+	// The user (found or created), its last login and the session's first
+	// refresh token are one write: one database round trip per login.
+	now := uc.clock.Now()
+	tok, first, err := uc.sessions.open(in.Client, now)
+	if err != nil {
+		return Session{}, err
+	}
+	u, created, err := uc.startLogin(ctx, phone, first, now)
 	if err != nil {
 		return Session{}, err
 	}
@@ -65,31 +74,25 @@ func (uc *LoginOrRegister) Handle(ctx context.Context, in LoginInput) (Session, 
 			return Session{}, err
 		}
 	}
-	s, err := uc.sessions.Start(ctx, u, in.Client)
-	if err != nil {
-		return Session{}, err
-	}
+	s, err := uc.sessions.finish(ctx, u, first.FamilyID, tok, now)
 	s.Created = created
-	if err := uc.users.TouchLogin(ctx, u.ID, uc.clock.Now()); err != nil {
-		uc.log.WarnContext(ctx, "record last login", "err", err)
-	}
-	return s, nil
+	return s, err
 }
 
-// findOrCreate retries on the (astronomically rare) generated-username clash.
-func (uc *LoginOrRegister) findOrCreate(ctx context.Context, phone domain.Phone) (domain.User, bool, error) {
+// startLogin retries on the (astronomically rare) generated-username clash.
+func (uc *LoginOrRegister) startLogin(ctx context.Context, phone domain.Phone, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
 	for range 3 {
-		cand := domain.User{ID: uc.ids.NewID(), Username: domain.GenerateUsername(), Phone: phone.E164, CreatedAt: uc.clock.Now()}
-		u, created, err := uc.users.FindOrCreateByPhone(ctx, cand)
+		cand := domain.User{ID: uc.ids.NewID(), Username: domain.GenerateUsername(), Phone: phone.E164, CreatedAt: now}
+		u, created, err := uc.logins.StartPhoneLogin(ctx, cand, first, now)
 		if errors.Is(err, domain.ErrUsernameTaken) {
 			continue
 		}
 		if err != nil {
-			return domain.User{}, false, fmt.Errorf("find or create user: %w", err)
+			return domain.User{}, false, fmt.Errorf("start phone login: %w", err)
 		}
 		return u, created, nil
 	}
-	return domain.User{}, false, fmt.Errorf("find or create user: %w", domain.ErrUsernameTaken)
+	return domain.User{}, false, fmt.Errorf("start phone login: %w", domain.ErrUsernameTaken)
 }
 
 // sendInitialPassword is the opt-in seed behaviour: a random password set at

@@ -11,7 +11,7 @@ import (
 
 // RefreshSession rotates a refresh token for a new token pair.
 type RefreshSession struct {
-	users    ports.Users
+	logins   ports.Logins
 	refresh  ports.RefreshTokens
 	sessions *Sessions
 	ids      ports.IDs
@@ -19,8 +19,8 @@ type RefreshSession struct {
 }
 
 // NewRefreshSession builds the use case.
-func NewRefreshSession(users ports.Users, refresh ports.RefreshTokens, sessions *Sessions, ids ports.IDs, clock ports.Clock) *RefreshSession {
-	return &RefreshSession{users: users, refresh: refresh, sessions: sessions, ids: ids, clock: clock}
+func NewRefreshSession(logins ports.Logins, refresh ports.RefreshTokens, sessions *Sessions, ids ports.IDs, clock ports.Clock) *RefreshSession {
+	return &RefreshSession{logins: logins, refresh: refresh, sessions: sessions, ids: ids, clock: clock}
 }
 
 // Handle retires the presented token and returns the next pair in its
@@ -37,16 +37,12 @@ func (uc *RefreshSession) Handle(ctx context.Context, token string, client Clien
 	now := uc.clock.Now()
 	next := domain.RefreshToken{ID: uc.ids.NewID(), Hash: hash, CreatedAt: now,
 		ExpiresAt: now.Add(uc.sessions.ttl), UserAgent: client.UserAgent, IP: client.IP}
-	old, err := uc.refresh.Rotate(ctx, hashRefreshToken(token), next, now)
-	if err != nil {
-		return Session{}, fmt.Errorf("rotate refresh token: %w", err)
-	}
-	u, err := uc.users.ByID(ctx, old.UserID)
+	old, u, err := uc.logins.Refresh(ctx, hashRefreshToken(token), next, now)
 	if errors.Is(err, domain.ErrNotFound) {
-		return Session{}, domain.ErrInvalidToken
+		return Session{}, domain.ErrInvalidToken // the user is gone
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("load user: %w", err)
+		return Session{}, fmt.Errorf("refresh: %w", err)
 	}
 	if u.Disabled {
 		if err := uc.refresh.RevokeFamily(ctx, old.FamilyID, now); err != nil {

@@ -51,20 +51,29 @@ func hashRefreshToken(tok string) []byte {
 	return h[:]
 }
 
-// Start opens a new login session (a new refresh token family) for u.
-func (s *Sessions) Start(ctx context.Context, u domain.User, client Client) (Session, error) {
+// open makes the first refresh token of a new session (a new family); the
+// caller stores it.
+func (s *Sessions) open(client Client, now time.Time) (string, domain.RefreshToken, error) {
 	tok, hash, err := newRefreshToken()
+	if err != nil {
+		return "", domain.RefreshToken{}, err
+	}
+	return tok, domain.RefreshToken{ID: s.ids.NewID(), FamilyID: s.ids.NewID(), Hash: hash,
+		CreatedAt: now, ExpiresAt: now.Add(s.ttl), UserAgent: client.UserAgent, IP: client.IP}, nil
+}
+
+// Start opens a new login session for u.
+func (s *Sessions) Start(ctx context.Context, u domain.User, client Client) (Session, error) {
+	now := s.clock.Now()
+	tok, rt, err := s.open(client, now)
 	if err != nil {
 		return Session{}, err
 	}
-	now := s.clock.Now()
-	family := s.ids.NewID()
-	rt := domain.RefreshToken{ID: s.ids.NewID(), UserID: u.ID, FamilyID: family, Hash: hash,
-		CreatedAt: now, ExpiresAt: now.Add(s.ttl), UserAgent: client.UserAgent, IP: client.IP}
+	rt.UserID = u.ID
 	if err := s.refresh.Create(ctx, rt); err != nil {
 		return Session{}, fmt.Errorf("store refresh token: %w", err)
 	}
-	return s.finish(ctx, u, family, tok, now)
+	return s.finish(ctx, u, rt.FamilyID, tok, now)
 }
 
 func (s *Sessions) finish(ctx context.Context, u domain.User, family, tok string, now time.Time) (Session, error) {

@@ -50,6 +50,9 @@ func TestContracts(t *testing.T) {
 					return s, s
 				})
 			})
+			t.Run("Logins", func(t *testing.T) {
+				portstest.TestLogins(t, func(t *testing.T) portstest.LoginStore { return migrated(t, d.url(t)) })
+			})
 			t.Run("SMSLog", func(t *testing.T) {
 				portstest.TestSMSLog(t, func(t *testing.T) ports.SMSLog { return migrated(t, d.url(t)) })
 			})

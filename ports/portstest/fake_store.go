@@ -203,6 +203,7 @@ func (s *Store) Rotate(_ context.Context, oldHash []byte, next domain.RefreshTok
 		return domain.RefreshToken{}, domain.ErrInvalidToken
 	}
 	s.tokens[i].RotatedAt = now
+	old.RotatedAt = now
 	next.FamilyID, next.UserID = old.FamilyID, old.UserID
 	s.tokens = append(s.tokens, next)
 	return old, nil
@@ -260,4 +261,36 @@ func (s *Store) Users() []domain.User {
 		out = append(out, u)
 	}
 	return out
+}
+
+var _ ports.Logins = (*Store)(nil)
+
+// StartPhoneLogin implements ports.Logins.
+func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
+	c.LastLoginAt = now
+	u, created, err := s.FindOrCreateByPhone(ctx, c)
+	if err != nil {
+		return domain.User{}, false, err
+	}
+	if !created {
+		if err := s.TouchLogin(ctx, u.ID, now); err != nil {
+			return domain.User{}, false, err
+		}
+		u.LastLoginAt = now
+	}
+	if u.Disabled {
+		return u, created, nil
+	}
+	first.UserID = u.ID
+	return u, created, s.Create(ctx, first)
+}
+
+// Refresh implements ports.Logins.
+func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error) {
+	old, err := s.Rotate(ctx, oldHash, next, now)
+	if err != nil {
+		return domain.RefreshToken{}, domain.User{}, err
+	}
+	u, err := s.ByID(ctx, old.UserID)
+	return old, u, err
 }

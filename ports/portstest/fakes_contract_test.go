@@ -20,3 +20,7 @@ func TestFakeStoreRefreshTokens(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestFakeStoreLogins(t *testing.T) {
+	portstest.TestLogins(t, func(*testing.T) portstest.LoginStore { return portstest.NewStore() })
+}

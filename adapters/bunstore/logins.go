@@ -1,0 +1,161 @@
+package bunstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/authd/authd/domain"
+	"github.com/authd/authd/ports"
+)
+
+var _ ports.Logins = (*Store)(nil)
+
+// userColumns is the column list the login statements return, in the order
+// scanUser reads it.
+const userColumns = `id, username, phone, email, password_hash, icon, disabled, created_at, updated_at, last_login_at`
+
+// startPhoneLoginPG finds or creates the user, records the login and stores
+// the first refresh token in ONE statement. Data-modifying CTEs share one
+// snapshot: when a concurrent transaction inserts the phone after our
+// snapshot, ON CONFLICT waits for it and does nothing, and the UPDATE cannot
+// see the new row either, so no row comes back; the caller then runs the
+// statement again, and the second snapshot sees the committed user.
+const startPhoneLoginPG = `
+WITH ins AS (
+	INSERT INTO users (id, username, phone, icon, disabled, created_at, updated_at, last_login_at)
+	VALUES (?0, ?1, ?2, '', false, ?3, ?3, ?4)
+	ON CONFLICT (phone) DO NOTHING
+	RETURNING ` + userColumns + `, true AS created
+), old AS (
+	UPDATE users SET last_login_at = ?4
+	WHERE phone = ?2 AND NOT EXISTS (SELECT 1 FROM ins)
+	RETURNING ` + userColumns + `, false AS created
+), u AS (
+	SELECT * FROM ins UNION ALL SELECT * FROM old
+), tok AS (
+	INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)
+	SELECT ?5, u.id, ?6, ?7, ?4, ?8, ?9, ?10 FROM u WHERE NOT u.disabled
+)
+SELECT * FROM u`
+
+// StartPhoneLogin implements ports.Logins.
+func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
+	if s.dialect == SQLite {
+		return s.startPhoneLoginSteps(ctx, c, first, now)
+	}
+	now = ts(now)
+	for range 3 {
+		row := s.db.QueryRowContext(ctx, startPhoneLoginPG,
+			c.ID, c.Username, c.Phone, ts(c.CreatedAt), now,
+			first.ID, first.FamilyID, first.Hash, ts(first.ExpiresAt), first.UserAgent, first.IP)
+		u, created, err := scanUser(row)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // lost the insert race inside our snapshot: see above
+		}
+		if err != nil {
+			return domain.User{}, false, translate(err)
+		}
+		return u, created, nil
+	}
+	return domain.User{}, false, domain.Unavailable("database", errors.New("phone login kept racing"))
+}
+
+// startPhoneLoginSteps is the SQLite form: the same steps one after the
+// other. SQLite runs in-process behind one connection, so the steps cost no
+// network round trips and cannot interleave with another writer's.
+func (s *Store) startPhoneLoginSteps(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
+	c.LastLoginAt = now
+	u, created, err := s.FindOrCreateByPhone(ctx, c)
+	if err != nil {
+		return domain.User{}, false, err
+	}
+	if !created {
+		if err := s.TouchLogin(ctx, u.ID, now); err != nil {
+			return domain.User{}, false, err
+		}
+		u.LastLoginAt = ts(now)
+	}
+	if !u.Disabled {
+		first.UserID = u.ID
+		if err := s.Create(ctx, first); err != nil {
+			return domain.User{}, false, err
+		}
+	}
+	return u, created, nil
+}
+
+// scanUser reads userColumns and the created flag.
+func scanUser(row *sql.Row) (domain.User, bool, error) {
+	var (
+		r           userRow
+		email, hash sql.NullString
+		lastLogin   sql.NullTime
+		created     bool
+	)
+	err := row.Scan(&r.ID, &r.Username, &r.Phone, &email, &hash, &r.Icon, &r.Disabled,
+		&r.CreatedAt, &r.UpdatedAt, &lastLogin, &created)
+	if err != nil {
+		return domain.User{}, false, err
+	}
+	r.Email, r.PasswordHash, r.LastLoginAt = email.String, hash.String, lastLogin.Time
+	return r.domain(), created, nil
+}
+
+// refreshPG retires a live token, stores its successor and reads the user
+// in ONE statement. Of concurrent rotations of one token the row lock lets
+// exactly one UPDATE match; the rest get no row and take the slow path.
+const refreshPG = `
+WITH old AS (
+	UPDATE refresh_tokens SET rotated_at = ?1
+	WHERE token_hash = ?0 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
+	RETURNING id, user_id, family_id, created_at, expires_at, user_agent, ip
+), ins AS (
+	INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)
+	SELECT ?2, user_id, family_id, ?3, ?1, ?4, ?5, ?6 FROM old
+)
+SELECT old.id, old.family_id, old.created_at, old.expires_at, old.user_agent, old.ip,
+	u.id, u.username, u.phone, u.email, u.password_hash, u.icon, u.disabled, u.created_at, u.updated_at, u.last_login_at
+FROM old JOIN users u ON u.id = old.user_id`
+
+// Refresh implements ports.Logins.
+func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error) {
+	if s.dialect == Postgres {
+		now = ts(now)
+		row := s.db.QueryRowContext(ctx, refreshPG,
+			oldHash, now, next.ID, next.Hash, ts(next.ExpiresAt), next.UserAgent, next.IP)
+		old, u, err := scanRefresh(row, oldHash, now)
+		if err == nil {
+			return old, u, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return domain.RefreshToken{}, domain.User{}, translate(err)
+		}
+		// Unknown, expired, retired or revoked: Rotate tells which, and
+		// revokes the family on reuse.
+	}
+	old, err := s.Rotate(ctx, oldHash, next, now)
+	if err != nil {
+		return domain.RefreshToken{}, domain.User{}, err
+	}
+	u, err := s.ByID(ctx, old.UserID)
+	return old, u, err
+}
+
+func scanRefresh(row *sql.Row, hash []byte, now time.Time) (domain.RefreshToken, domain.User, error) {
+	var (
+		t         refreshTokenRow
+		r         userRow
+		email, pw sql.NullString
+		lastLogin sql.NullTime
+	)
+	err := row.Scan(&t.ID, &t.FamilyID, &t.CreatedAt, &t.ExpiresAt, &t.UserAgent, &t.IP,
+		&r.ID, &r.Username, &r.Phone, &email, &pw, &r.Icon, &r.Disabled, &r.CreatedAt, &r.UpdatedAt, &lastLogin)
+	if err != nil {
+		return domain.RefreshToken{}, domain.User{}, err
+	}
+	r.Email, r.PasswordHash, r.LastLoginAt = email.String, pw.String, lastLogin.Time
+	t.UserID, t.TokenHash, t.RotatedAt = r.ID, hash, now
+	return t.domain(), r.domain(), nil
+}
