@@ -82,6 +82,7 @@ func TestModulesRejectInvalidValues(t *testing.T) {
 		{"database", []string{"AUTHD_DATABASE_URL=mysql://x"}, "AUTHD_DATABASE_URL"},
 		{"provider", []string{"AUTHD_SMS_PROVIDERS=carrier-pigeon"}, "AUTHD_SMS_PROVIDERS"},
 		{"tencent keys", []string{"AUTHD_SMS_PROVIDERS=tencent"}, "AUTHD_SMS_TENCENT_"},
+		{"initial password template", []string{"AUTHD_SMS_PROVIDERS=console,aliyun", "AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD=true"}, "AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,9 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		KeyFile: s.JWTKeyFile, DataDir: s.DataDir}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
+	if err := initialPasswordTemplates(s); err != nil {
+		return nil, err
+	}
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -135,4 +138,24 @@ func newRegistry() (prometheus.Registerer, prometheus.Gatherer) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return reg, reg
+}
+
+// initialPasswordTemplates: texting an initial password needs a template at
+// every vendor that may carry it; without one each registration would fail
+// at that vendor and count against its circuit breaker.
+func initialPasswordTemplates(s Settings) error {
+	if !s.SendInitialPass {
+		return nil
+	}
+	for _, p := range s.SMSProviders {
+		switch {
+		case p == "tencent" && s.TencentTemplateInitial == "":
+			return &domain.ConfigError{Key: "AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD",
+				Msg: "required when AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD is true"}
+		case p == "aliyun" && s.AliyunTemplateInitial == "":
+			return &domain.ConfigError{Key: "AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD",
+				Msg: "required when AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD is true"}
+		}
+	}
+	return nil
 }
