@@ -29,6 +29,9 @@ type Options struct {
 	// SMS replaces the configured SMS sender unless RealSMS is set.
 	SMS     *portstest.SMS
 	RealSMS bool
+	// WrapSMS, when set, wraps whichever sender is in use (fx allows one
+	// decoration per type, so tests wrap through here).
+	WrapSMS func(ports.SMS) ports.SMS
 	// Clock replaces the system clock when set.
 	Clock ports.Clock
 	// FastPasswords swaps argon2id for a fake hasher (the HTTP suites make
@@ -84,12 +87,21 @@ func StartE(tmp string, o Options) (*Instance, error) {
 		return nil, err
 	}
 	all := []fx.Option{opts, fx.Populate(&inst.Server)}
-	if !o.RealSMS {
+	if !o.RealSMS || o.WrapSMS != nil {
 		inst.SMS = o.SMS
-		if inst.SMS == nil {
+		if inst.SMS == nil && !o.RealSMS {
 			inst.SMS = &portstest.SMS{}
 		}
-		all = append(all, fx.Decorate(func(ports.SMS) ports.SMS { return inst.SMS }))
+		all = append(all, fx.Decorate(func(real ports.SMS) ports.SMS {
+			var s ports.SMS = real
+			if !o.RealSMS {
+				s = inst.SMS
+			}
+			if o.WrapSMS != nil {
+				s = o.WrapSMS(s)
+			}
+			return s
+		}))
 	}
 	if o.Clock != nil {
 		all = append(all, fx.Decorate(func(ports.Clock) ports.Clock { return o.Clock }))
