@@ -25,9 +25,12 @@ lint:
 	gofmt -l . | (! grep .)
 	$(GO) mod tidy -diff
 
+# bench starts $(BIN)/authd once per scenario and pass (about 2.5 minutes per
+# backend); docs/PERFORMANCE.md explains the numbers. Needs Postgres and
+# Redis for the second backend and for the floors (`make services`).
 bench: build
-	$(BIN)/authbench --json bench-embedded.json
-	$(BIN)/authbench --backend postgres+redis --json bench-postgres-redis.json
+	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json
+	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:

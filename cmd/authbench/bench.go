@@ -30,7 +30,7 @@ func bench(ctx context.Context, cfg config) (*Report, error) {
 	floors := map[string]*Row{}
 	var floorRows []*Row
 	for _, s := range floorScenarios {
-		if cfg.selected(s.name) || wantFloor[s.name] {
+		if cfg.floors && (cfg.selected(s.name) || wantFloor[s.name]) {
 			r := &Row{Scenario: s.name, Summary: s.summary}
 			floors[s.name] = r
 			floorRows = append(floorRows, r)

@@ -85,7 +85,9 @@ func (r *Row) add(p Pass) {
 	}
 }
 
-func (r *Row) note(format string, args ...any) { r.Notes = append(r.Notes, fmt.Sprintf(format, args...)) }
+func (r *Row) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
 
 // fmtMs prints milliseconds with a precision fit for their size.
 func fmtMs(v float64) string {
@@ -109,6 +111,9 @@ func optional(v *float64, f func(float64) string) string {
 // issue's targets.
 func (rep *Report) WriteTable(w io.Writer) {
 	hi, lo := strconv.Itoa(rep.Concurrency), strconv.Itoa(rep.ConcurrencyP99)
+	if rep.ConcurrencyP99 == 0 {
+		lo = "-"
+	}
 	header := []string{"scenario", "req/s@" + hi, "p50@" + hi + " ms", "p99@" + hi + " ms", "max@" + hi + " ms",
 		"p99@" + lo + " ms", "errors", "peak RSS MiB", "vs floor"}
 	rows := [][]string{header}
