@@ -139,7 +139,11 @@ func runFloors(ctx context.Context, cfg config, phones *phoneGen, rows []*Row) e
 		}
 		return ctx.Err()
 	}
-	defer t.stop()
+	defer func() {
+		if err := t.stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "authbench: stop the floor server:", err)
+		}
+	}()
 	for _, r := range rows {
 		var s scenario
 		for _, fs := range floorScenarios {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -77,7 +78,7 @@ func (b *codebook) line(l []byte) {
 	echo := b.other <= 20
 	b.mu.Unlock()
 	if echo {
-		os.Stderr.Write(append([]byte("authd| "), append(l, '\n')...))
+		fmt.Fprintf(os.Stderr, "authd| %s\n", l)
 	}
 }
 
@@ -157,17 +158,17 @@ func follow(ctx context.Context, path string, fn func([]byte)) error {
 		return err
 	}
 	if _, err := f.Seek(0, io.SeekEnd); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	go func() {
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		w := &lineWriter{fn: fn}
 		buf := make([]byte, 64<<10)
 		for ctx.Err() == nil {
 			n, err := f.Read(buf)
 			if n > 0 {
-				w.Write(buf[:n])
+				_, _ = w.Write(buf[:n]) // never fails
 			}
 			if err != nil || n == 0 {
 				time.Sleep(20 * time.Millisecond)

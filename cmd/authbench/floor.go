@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -17,8 +18,6 @@ import (
 	"strconv"
 	"syscall"
 	"time"
-
-	"database/sql"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -82,15 +81,23 @@ func runFloor(listen, pg, redisURL string) error {
 	}
 	defer rc.Close()
 	f := &floorServer{rc: rc, prefix: "authbench-floor-" + randHex(6), secret: []byte(randHex(32))}
-	defer deleteKeys(context.Background(), redisURL, f.prefix)
+	defer func() {
+		if err := deleteKeys(context.Background(), redisURL, f.prefix); err != nil {
+			fmt.Fprintln(os.Stderr, "authbench floor: delete redis keys:", err)
+		}
+	}()
 	name := "authd_bench_floor_" + randHex(6)
 	dsn, err := createDatabase(ctx, pg, name)
 	if err != nil {
 		return err
 	}
-	defer dropDatabase(context.Background(), pg, name)
-	f.db = openPostgres(dsn, 20) // authd's default pool on Postgres
-	defer f.db.Close()
+	defer func() {
+		if err := dropDatabase(context.Background(), pg, name); err != nil {
+			fmt.Fprintln(os.Stderr, "authbench floor: drop database:", err)
+		}
+	}()
+	f.db = openPostgres(dsn, 20)        // authd's default pool on Postgres
+	defer func() { _ = f.db.Close() }() // before the drop above
 	if _, err := f.db.ExecContext(ctx, floorSchema); err != nil {
 		return err
 	}
@@ -210,7 +217,7 @@ func startFloor(ctx context.Context, cfg config) (*target, error) {
 	}
 	t := &target{url: "http://" + addr, pid: cmd.Process.Pid, stop: p.stop}
 	if err := p.waitReady(ctx, t.url, "/healthz"); err != nil {
-		p.stop()
+		_ = p.stop() // the start-up error is the one to report
 		return nil, err
 	}
 	return t, nil

@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -57,7 +58,7 @@ func main() {
 func run(args []string) int {
 	cfg, err := parseFlags(args)
 	if err != nil {
-		if err != flag.ErrHelp {
+		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "authbench:", err)
 		}
 		return 2
@@ -66,7 +67,10 @@ func run(args []string) int {
 	defer stop()
 	rep, err := bench(ctx, cfg)
 	if rep != nil {
-		rep.WriteTable(os.Stdout)
+		if werr := rep.WriteTable(os.Stdout); werr != nil {
+			fmt.Fprintln(os.Stderr, "authbench:", werr)
+			return 1
+		}
 		if cfg.jsonPath != "" {
 			if werr := rep.WriteJSON(cfg.jsonPath); werr != nil {
 				fmt.Fprintln(os.Stderr, "authbench:", werr)

@@ -109,7 +109,8 @@ func optional(v *float64, f func(float64) string) string {
 
 // WriteTable prints the report as a Markdown table, then the notes and the
 // issue's targets.
-func (rep *Report) WriteTable(w io.Writer) {
+func (rep *Report) WriteTable(w io.Writer) error {
+	var b strings.Builder
 	hi, lo := strconv.Itoa(rep.Concurrency), strconv.Itoa(rep.ConcurrencyP99)
 	if rep.ConcurrencyP99 == 0 {
 		lo = "-"
@@ -133,26 +134,28 @@ func (rep *Report) WriteTable(w io.Writer) {
 	if rep.Argon2PerSec != nil {
 		rows = append(rows, []string{"argon2id-raw", strconv.FormatFloat(*rep.Argon2PerSec, 'f', 0, 64), "-", "-", "-", "-", "-", "-", "-"})
 	}
-	fmt.Fprintf(w, "authbench: backend %s, concurrency %d (p99 pass %d), %s per pass, %s, %d CPUs, %s\n\n",
+	fmt.Fprintf(&b, "authbench: backend %s, concurrency %d (p99 pass %d), %s per pass, %s, %d CPUs, %s\n\n",
 		rep.Backend, rep.Concurrency, rep.ConcurrencyP99, rep.Duration, rep.GoVersion, rep.NumCPU, rep.Date.Format(time.RFC3339))
-	writeMarkdown(w, rows)
-	fmt.Fprintln(w)
+	writeMarkdown(&b, rows)
+	b.WriteString("\n")
 	for _, r := range rep.Rows {
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "note: %s: %s\n", r.Scenario, n)
+			fmt.Fprintf(&b, "note: %s: %s\n", r.Scenario, n)
 		}
 	}
 	if len(rep.Targets) > 0 {
-		fmt.Fprintln(w, "\ntargets (issue 5):")
+		fmt.Fprintln(&b, "\ntargets (issue 5):")
 		for _, t := range rep.Targets {
-			fmt.Fprintf(w, "  %-16s %-26s %10s  %s\n", t.Scenario, t.Metric, t.Value, t.verdict())
+			fmt.Fprintf(&b, "  %-16s %-26s %10s  %s\n", t.Scenario, t.Metric, t.Value, t.verdict())
 		}
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // writeMarkdown pads the cells so the table reads in a terminal too;
 // the first column is left-aligned, the others right-aligned.
-func writeMarkdown(w io.Writer, rows [][]string) {
+func writeMarkdown(w *strings.Builder, rows [][]string) {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
@@ -160,17 +163,16 @@ func writeMarkdown(w io.Writer, rows [][]string) {
 		}
 	}
 	line := func(cells []string) {
-		var b strings.Builder
-		b.WriteString("|")
+		w.WriteString("|")
 		for i, c := range cells {
 			pad := strings.Repeat(" ", widths[i]-len(c))
 			if i == 0 {
-				b.WriteString(" " + c + pad + " |")
+				w.WriteString(" " + c + pad + " |")
 			} else {
-				b.WriteString(" " + pad + c + " |")
+				w.WriteString(" " + pad + c + " |")
 			}
 		}
-		fmt.Fprintln(w, b.String())
+		w.WriteString("\n")
 	}
 	line(rows[0])
 	sep := make([]string, len(widths))

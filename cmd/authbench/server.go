@@ -70,7 +70,7 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 		for i := len(cleanups) - 1; i >= 0; i-- {
 			cleanups[i]()
 		}
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir)
 	}
 	if cfg.backend == backendPostgresRedis {
 		extra, undo, err := externalStores(ctx, cfg, dir)
@@ -84,7 +84,7 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 		mig.Env = env
 		if out, err := mig.CombinedOutput(); err != nil {
 			cleanup()
-			return nil, fmt.Errorf("authd migrate: %v: %s", err, out)
+			return nil, fmt.Errorf("authd migrate: %w: %s", err, out)
 		}
 	}
 	codes := newCodebook()
@@ -103,7 +103,7 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 		return p.stop()
 	}
 	if err := p.waitReady(ctx, t.url, "/readyz"); err != nil {
-		t.stop()
+		_ = t.stop() // the start-up error is the one to report
 		return nil, err
 	}
 	return t, nil
@@ -200,7 +200,7 @@ func (p *proc) waitReady(ctx context.Context, url, path string) error {
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("%s exited before it was ready: %v", p.cmd.Path, p.err)
+			return fmt.Errorf("%s exited before it was ready: %w", p.cmd.Path, p.err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
@@ -215,7 +215,7 @@ func peakRSS(pid int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
@@ -234,7 +234,7 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }() // only probing for a free port
 	return l.Addr().String(), nil
 }
 

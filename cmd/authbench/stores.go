@@ -36,7 +36,7 @@ func createDatabase(ctx context.Context, adminURL, name string) (string, error) 
 		return "", err
 	}
 	db := openPostgres(adminURL, 1)
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", fmt.Errorf("create database %s on %s: %w", name, redact(adminURL), err)
 	}
@@ -45,7 +45,7 @@ func createDatabase(ctx context.Context, adminURL, name string) (string, error) 
 
 func dropDatabase(ctx context.Context, adminURL, name string) error {
 	db := openPostgres(adminURL, 1)
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	_, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	return err
 }
