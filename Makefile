@@ -20,10 +20,15 @@ test:
 test-short:
 	$(GO) test -count=1 ./...
 
+# lint: vet, formatting, tidy go.mod, and golangci-lint (installed into
+# GOPATH/bin on first use) with the layering rules of .golangci.yml.
+GOLANGCI := $(shell $(GO) env GOPATH)/bin/golangci-lint
 lint:
 	$(GO) vet ./...
 	gofmt -l . | (! grep .)
 	$(GO) mod tidy -diff
+	test -x $(GOLANGCI) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+	$(GOLANGCI) run ./...
 
 # bench starts $(BIN)/authd once per scenario and pass (about 2.5 minutes per
 # backend); docs/PERFORMANCE.md explains the numbers. Needs Postgres and

@@ -35,15 +35,15 @@ type SMS interface {
 type SendErrorKind int
 
 const (
-	// SendProviderFailed: vendor-side configuration (auth, signature,
+	// SendProviderFailed is a vendor-side configuration (auth, signature,
 	// template, balance) or outage (5xx, timeout, throttling). Fail over.
 	SendProviderFailed SendErrorKind = iota
-	// SendInvalidNumber: the number itself is wrong. 400 invalid_phone, no failover.
+	// SendInvalidNumber means the number itself is wrong: 400 invalid_phone, no failover.
 	SendInvalidNumber
-	// SendNumberRejected: the number is blacklisted or at a vendor cap that
+	// SendNumberRejected means the number is blacklisted or at a vendor cap that
 	// another vendor would not lift in time. 502, no failover.
 	SendNumberRejected
-	// SendNumberLimited: the vendor's per-number frequency window. 429.
+	// SendNumberLimited is the vendor's per-number frequency window: 429.
 	SendNumberLimited
 )
 

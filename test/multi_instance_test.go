@@ -150,7 +150,7 @@ func miPost(url string, body any, ip string) miResult {
 		return out
 	}
 	if err := json.Unmarshal(out.raw, &out.body); err != nil {
-		out.err = fmt.Errorf("body is not JSON: %v: %s", err, out.raw)
+		out.err = fmt.Errorf("body is not JSON: %w: %s", err, out.raw)
 	}
 	return out
 }

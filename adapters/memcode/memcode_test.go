@@ -1,6 +1,7 @@
 package memcode_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func TestFollowsCallerClock(t *testing.T) {
 	if err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d1"), Policy: p, Now: t0}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Verify(t.Context(), key, []byte("d1"), 5, t0.Add(p.TTL)); err != domain.ErrInvalidCode {
+	if err := s.Verify(t.Context(), key, []byte("d1"), 5, t0.Add(p.TTL)); !errors.Is(err, domain.ErrInvalidCode) {
 		t.Fatalf("Verify at expiry: got %v, want ErrInvalidCode", err)
 	}
 	// The cooldown ended by the caller's clock, the hourly window did not.
@@ -42,7 +43,8 @@ func TestFollowsCallerClock(t *testing.T) {
 	}
 	late := t0.Add(10 * p.ResendAfter)
 	err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d"), Policy: p, Now: late})
-	if rl, ok := err.(*domain.RateLimitedError); !ok || rl.Limit != "phone_hourly" || rl.RetryAfter != time.Hour-10*p.ResendAfter {
+	var rl *domain.RateLimitedError
+	if ok := errors.As(err, &rl); !ok || rl.Limit != "phone_hourly" || rl.RetryAfter != time.Hour-10*p.ResendAfter {
 		t.Fatalf("Issue past the hourly cap: got %v", err)
 	}
 	if err := s.Issue(t.Context(), ports.IssueCode{Key: key, Digest: []byte("d"), Policy: p, Now: t0.Add(time.Hour)}); err != nil {

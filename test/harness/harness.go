@@ -93,7 +93,7 @@ func StartE(tmp string, o Options) (*Instance, error) {
 			inst.SMS = &portstest.SMS{}
 		}
 		all = append(all, fx.Decorate(func(real ports.SMS) ports.SMS {
-			var s ports.SMS = real
+			s := real
 			if !o.RealSMS {
 				s = inst.SMS
 			}

@@ -52,7 +52,7 @@ func waitClusterOK(cli, addr string, timeout time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("cluster node %s not ok after %v: %v\n%s", addr, timeout, err, out)
+			return fmt.Errorf("cluster node %s not ok after %v: %w\n%s", addr, timeout, err, out)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

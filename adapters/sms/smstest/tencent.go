@@ -64,10 +64,11 @@ func (s *Tencent) Close() {
 	s.srv.Close()
 }
 
+// tencentRequest mirrors the SendSms body; the field names are the vendor's.
 type tencentRequest struct {
-	SmsSdkAppId      string
+	SmsSdkAppId      string //nolint:revive // wire name
 	SignName         string
-	TemplateId       string
+	TemplateId       string //nolint:revive // wire name
 	TemplateParamSet []string
 	PhoneNumberSet   []string
 	SessionContext   string

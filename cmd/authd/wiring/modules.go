@@ -84,6 +84,8 @@ var useCases = fx.Module("app", fx.Provide(
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
 ))
 
+// StoreConfig maps the database settings; the default is SQLite under the
+// data dir.
 func StoreConfig(s Settings) bunstore.Config {
 	url := s.DatabaseURL
 	if url == "" {
