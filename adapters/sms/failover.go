@@ -170,7 +170,11 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 		f.logger.WarnContext(ctx, "sms send failed", "provider", v.name, "vendor_code", se.VendorCode,
 			"outcome", outcomeLabel(se), "message_id", msg.ID, "latency", latency, "err", se.Err)
 	}
-	f.record(ctx, a)
+	// The console provider delivers nothing and gets no receipts: its
+	// "attempts" are development output, not a vendor record.
+	if v.name != ProviderConsole {
+		f.record(ctx, a)
+	}
 	return res, se
 }
 

@@ -62,17 +62,27 @@ func TestModuleRefusesInvalidConfiguration(t *testing.T) {
 }
 
 func TestModuleUsesTheSendLogWhenProvided(t *testing.T) {
-	log := &memLog{}
-	var sender ports.SMS
-	app := fx.New(infra(), sms.Module(sms.Config{Console: console.Config{Writer: &bytes.Buffer{}}}),
-		fx.Supply(fx.Annotate(log, fx.As(new(ports.SMSLog)))), fx.Populate(&sender))
-	if err := app.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sender.Send(context.Background(), testMessage()); err != nil {
-		t.Fatal(err)
-	}
-	if len(log.all()) != 1 {
-		t.Errorf("send log has %d attempts, want 1", len(log.all()))
+	fake := smstest.NewTencent(t, smstest.DefaultTencentAccount())
+	for _, tt := range []struct {
+		providers []string
+		want      int
+	}{
+		{[]string{"tencent"}, 1},
+		{[]string{"console"}, 0}, // development output, not a vendor attempt
+	} {
+		log := &memLog{}
+		var sender ports.SMS
+		app := fx.New(infra(), sms.Module(sms.Config{Providers: tt.providers, Tencent: fake.Config(),
+			Console: console.Config{Writer: &bytes.Buffer{}}}),
+			fx.Supply(fx.Annotate(log, fx.As(new(ports.SMSLog)))), fx.Populate(&sender))
+		if err := app.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sender.Send(context.Background(), testMessage()); err != nil {
+			t.Fatal(err)
+		}
+		if len(log.all()) != tt.want {
+			t.Errorf("%v: send log has %d attempts, want %d", tt.providers, len(log.all()), tt.want)
+		}
 	}
 }
