@@ -13,9 +13,12 @@ build:
 	$(GO) build -o $(BIN)/authd ./cmd/authd
 	$(GO) build -o $(BIN)/authbench ./cmd/authbench
 
+# test: the whole suite under the race detector; the summary lists every
+# skipped test with its reason and ends with "N passed, N failed, N skipped".
 test:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 12m ./...
+	$(GO) build -o $(BIN)/test-summary ./test/summary
+	$(GO) test -race -count=1 -timeout 12m -json ./... | $(BIN)/test-summary
 
 test-short:
 	$(GO) test -count=1 ./...
