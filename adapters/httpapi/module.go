@@ -9,42 +9,27 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
-	"github.com/authd/authd/app"
 	"github.com/authd/authd/ports"
 )
 
 // params is what fx hands the server.
 type params struct {
 	fx.In
-	Cfg             Config
-	RequestCode     *app.RequestCode
-	LoginOrRegister *app.LoginOrRegister
-	PasswordLogin   *app.PasswordLogin
-	RefreshSession  *app.RefreshSession
-	Logout          *app.Logout
-	SetPassword     *app.SetPassword
-	ResetPassword   *app.ResetPassword
-	CheckPhone      *app.CheckPhone
-	GetProfile      *app.GetProfile
-	UpdateProfile   *app.UpdateProfile
-	Tokens          ports.Tokens
-	Keys            KeySet
-	Clock           ports.Clock
-	Health          []ports.HealthCheck `group:"health"`
-	Receipts        Receipts            `optional:"true"`
-	Registry        prometheus.Registerer
-	Gatherer        prometheus.Gatherer
-	Log             *slog.Logger
+	Cfg      Config
+	UseCases UseCases
+	Tokens   ports.Tokens
+	Keys     KeySet
+	Clock    ports.Clock
+	Health   []ports.HealthCheck `group:"health"`
+	Receipts Receipts            `optional:"true"`
+	Registry prometheus.Registerer
+	Gatherer prometheus.Gatherer
+	Log      *slog.Logger
 }
 
 func newFromParams(p params) (*Server, error) {
-	return New(p.Cfg, Deps{
-		UseCases: UseCases{RequestCode: p.RequestCode, LoginOrRegister: p.LoginOrRegister, PasswordLogin: p.PasswordLogin,
-			RefreshSession: p.RefreshSession, Logout: p.Logout, SetPassword: p.SetPassword, ResetPassword: p.ResetPassword,
-			CheckPhone: p.CheckPhone, GetProfile: p.GetProfile, UpdateProfile: p.UpdateProfile},
-		Tokens: p.Tokens, Keys: p.Keys, Clock: p.Clock, Health: p.Health, Receipts: p.Receipts,
-		Registry: p.Registry, Gatherer: p.Gatherer, Log: p.Log,
-	})
+	return New(p.Cfg, Deps{UseCases: p.UseCases, Tokens: p.Tokens, Keys: p.Keys, Clock: p.Clock,
+		Health: p.Health, Receipts: p.Receipts, Registry: p.Registry, Gatherer: p.Gatherer, Log: p.Log})
 }
 
 // Module provides the *Server and serves it for the app's lifetime: it

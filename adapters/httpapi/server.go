@@ -8,13 +8,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/fx"
 
 	"github.com/authd/authd/app"
 	"github.com/authd/authd/ports"
 )
 
-// UseCases are the application's entry points the handlers call.
+// UseCases are the application's entry points the handlers call. fx fills
+// it field by field (fx.In); tests may build it as a plain struct.
 type UseCases struct {
+	fx.In
+
 	RequestCode     *app.RequestCode
 	LoginOrRegister *app.LoginOrRegister
 	PasswordLogin   *app.PasswordLogin
