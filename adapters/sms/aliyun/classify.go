@@ -10,49 +10,36 @@ import (
 
 	alierr "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 
+	"github.com/authd/authd/adapters/sms/internal/smsvendor"
 	"github.com/authd/authd/ports"
 )
 
 // numberCodes are the vendor codes about the number itself; every other
 // code is a provider failure, answered by trying the next vendor.
-var numberCodes = map[string]struct {
-	kind       ports.SendErrorKind
-	retryAfter time.Duration
-}{
-	"isv.MOBILE_NUMBER_ILLEGAL": {kind: ports.SendInvalidNumber},
-	"isv.DAY_LIMIT_CONTROL":     {kind: ports.SendNumberRejected},
-	"isv.MONTH_LIMIT_CONTROL":   {kind: ports.SendNumberRejected},
+var numberCodes = smsvendor.Verdicts{
+	"isv.MOBILE_NUMBER_ILLEGAL": {Kind: ports.SendInvalidNumber},
+	"isv.DAY_LIMIT_CONTROL":     {Kind: ports.SendNumberRejected},
+	"isv.MONTH_LIMIT_CONTROL":   {Kind: ports.SendNumberRejected},
 	// The per-number window (1/minute, 5/hour, 10/day for codes); the
 	// answer does not say which one was hit, so ask for the shortest.
-	"isv.BUSINESS_LIMIT_CONTROL": {kind: ports.SendNumberLimited, retryAfter: time.Minute},
+	"isv.BUSINESS_LIMIT_CONTROL": {Kind: ports.SendNumberLimited, RetryAfter: time.Minute},
 }
 
-// Codes this adapter makes up for failures that carry no vendor code.
-const (
-	codeTimeout          = "SDK.TimeoutError"
-	codeNoTemplate       = "authd.TemplateNotConfigured"
-	codeUnexpectedFailed = "authd.UnexpectedError"
-)
+// codeTimeout is the code this adapter gives a call with no answer in time;
+// smsvendor.CodeNoTemplate and smsvendor.CodeUnexpected are shared.
+const codeTimeout = "SDK.TimeoutError"
 
 // classify maps a vendor code to a SendError; message must be redacted.
 func classify(code, message string) *ports.SendError {
-	se := &ports.SendError{Provider: ProviderName, VendorCode: code, Kind: ports.SendProviderFailed}
-	if c, ok := numberCodes[code]; ok {
-		se.Kind, se.RetryAfter = c.kind, c.retryAfter
-	}
-	if message != "" {
-		se.Err = errors.New(message)
-	}
-	return se
+	return smsvendor.Classify(ProviderName, code, message, numberCodes)
 }
 
 // classifyCallError maps an error from the SDK. The SDK's texts are never
 // copied whole: a ServerError carries the string to sign, a timeout the
 // whole signed URL.
 func classifyCallError(ctx context.Context, err error, redact func(string) string) *ports.SendError {
-	if ctx.Err() != nil || isTimeout(err) {
-		return &ports.SendError{Provider: ProviderName, VendorCode: codeTimeout, Kind: ports.SendProviderFailed,
-			Err: timeoutError{msg: "aliyun: no answer in time"}}
+	if ctx.Err() != nil || smsvendor.IsTimeout(err) {
+		return smsvendor.Timeout(ProviderName, codeTimeout)
 	}
 	var serverErr *alierr.ServerError
 	if errors.As(err, &serverErr) {
@@ -70,38 +57,13 @@ func classifyCallError(ctx context.Context, err error, redact func(string) strin
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		// Keep the failing operation and cause, drop the signed query.
-		return classify(codeUnexpectedFailed, redact("aliyun: "+urlErr.Op+": "+urlErr.Err.Error()))
+		return classify(smsvendor.CodeUnexpected, redact("aliyun: "+urlErr.Op+": "+urlErr.Err.Error()))
 	}
 	var clientErr *alierr.ClientError
 	if errors.As(err, &clientErr) {
 		return classify(clientErr.ErrorCode(), redact(clientErr.Message()))
 	}
-	return classify(codeUnexpectedFailed, redact(stripURLs(err.Error())))
-}
-
-func isTimeout(err error) bool {
-	var te interface{ Timeout() bool }
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout()
-}
-
-// timeoutError is a redacted timeout that still matches
-// context.DeadlineExceeded.
-type timeoutError struct{ msg string }
-
-func (e timeoutError) Error() string { return e.msg }
-
-func (e timeoutError) Unwrap() error { return context.DeadlineExceeded }
-
-// redactor hides the secrets, the number and the code from vendor text.
-func redactor(secrets ...string) func(string) string {
-	return func(s string) string {
-		for _, v := range secrets {
-			if len(v) >= 4 {
-				s = strings.ReplaceAll(s, v, "[redacted]")
-			}
-		}
-		return s
-	}
+	return classify(smsvendor.CodeUnexpected, redact(stripURLs(err.Error())))
 }
 
 // stripURLs removes query strings from any URL in s: the SDK puts the signed

@@ -1,10 +1,10 @@
 package aliyun
 
 import (
-	"net/url"
-	"strings"
+	"cmp"
 	"time"
 
+	"github.com/authd/authd/adapters/sms/internal/smsvendor"
 	"github.com/authd/authd/domain"
 )
 
@@ -32,67 +32,36 @@ type Config struct {
 
 // WithDefaults fills the optional fields left empty.
 func (c Config) WithDefaults() Config {
-	if c.Region == "" {
-		c.Region = DefaultRegion
-	}
-	if c.Endpoint == "" {
-		c.Endpoint = DefaultEndpoint
-	}
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
+	c.Region = cmp.Or(c.Region, DefaultRegion)
+	c.Endpoint = cmp.Or(c.Endpoint, DefaultEndpoint)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
 	return c
 }
 
 // Validate names the first missing or malformed variable.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	required := []struct{ key, val string }{
-		{"AUTHD_SMS_ALIYUN_ACCESS_KEY_ID", c.AccessKeyID},
-		{"AUTHD_SMS_ALIYUN_ACCESS_KEY_SECRET", c.AccessKeySecret},
-		{"AUTHD_SMS_ALIYUN_SIGN_NAME", c.SignName},
-		{"AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN", c.TemplateLogin},
-		{"AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD", c.TemplateResetPassword},
-	}
-	for _, r := range required {
-		if strings.TrimSpace(r.val) == "" {
-			return &domain.ConfigError{Key: r.key, Msg: "required when aliyun is in AUTHD_SMS_PROVIDERS"}
-		}
-	}
-	if c.Timeout < 0 {
-		return &domain.ConfigError{Key: "AUTHD_SMS_ALIYUN_TIMEOUT", Msg: "must be positive"}
-	}
-	for _, r := range c.Region {
-		// The SDK refuses other characters at call time; say so at start.
+	return smsvendor.First(
+		smsvendor.Required(ProviderName,
+			smsvendor.Field{Key: "AUTHD_SMS_ALIYUN_ACCESS_KEY_ID", Value: c.AccessKeyID},
+			smsvendor.Field{Key: "AUTHD_SMS_ALIYUN_ACCESS_KEY_SECRET", Value: c.AccessKeySecret},
+			smsvendor.Field{Key: "AUTHD_SMS_ALIYUN_SIGN_NAME", Value: c.SignName},
+			smsvendor.Field{Key: "AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN", Value: c.TemplateLogin},
+			smsvendor.Field{Key: "AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD", Value: c.TemplateResetPassword},
+		),
+		smsvendor.CheckTimeout("AUTHD_SMS_ALIYUN_TIMEOUT", c.Timeout),
+		checkRegion(c.Region),
+		smsvendor.CheckEndpoint("AUTHD_SMS_ALIYUN_ENDPOINT", c.Endpoint),
+	)
+}
+
+// checkRegion refuses the characters the SDK would refuse at call time, so
+// the mistake shows at start.
+func checkRegion(region string) error {
+	for _, r := range region {
 		if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
 			return &domain.ConfigError{Key: "AUTHD_SMS_ALIYUN_REGION", Msg: "letters, digits, - and _ only"}
 		}
 	}
-	if _, _, err := splitEndpoint(c.Endpoint); err != nil {
-		return &domain.ConfigError{Key: "AUTHD_SMS_ALIYUN_ENDPOINT", Msg: err.Error()}
-	}
 	return nil
-}
-
-type endpointError string
-
-func (e endpointError) Error() string { return string(e) }
-
-// splitEndpoint returns the request scheme and host[:port]. A bare host
-// means https: the SDK's own default is plain http.
-func splitEndpoint(ep string) (scheme, host string, err error) {
-	if !strings.Contains(ep, "://") {
-		if ep == "" || strings.ContainsAny(ep, "/?# ") {
-			return "", "", endpointError("want host[:port] or an http(s) URL")
-		}
-		return "https", ep, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return "", "", endpointError("want host[:port] or an http(s) URL without a path")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", "", endpointError("scheme must be http or https")
-	}
-	return u.Scheme, u.Host, nil
 }

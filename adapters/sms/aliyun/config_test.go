@@ -1,11 +1,10 @@
 package aliyun_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/authd/authd/adapters/sms/aliyun"
-	"github.com/authd/authd/domain"
+	"github.com/authd/authd/adapters/sms/internal/smsvendortest"
 )
 
 func TestConfigValidateNamesTheKey(t *testing.T) {
@@ -31,14 +30,7 @@ func TestConfigValidateNamesTheKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid
 			tt.change(&c)
-			err := c.Validate()
-			var ce *domain.ConfigError
-			switch {
-			case tt.key == "" && err != nil:
-				t.Errorf("Validate: %v", err)
-			case tt.key != "" && (!errors.As(err, &ce) || ce.Key != tt.key):
-				t.Errorf("Validate = %v, want key %s", err, tt.key)
-			}
+			smsvendortest.WantConfigKey(t, c.Validate(), tt.key)
 		})
 	}
 }

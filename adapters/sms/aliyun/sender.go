@@ -3,7 +3,6 @@ package aliyun
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/dysmsapi"
 
+	"github.com/authd/authd/adapters/sms/internal/smsvendor"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -23,8 +23,7 @@ const ProviderName = "aliyun"
 // of its own over one shared transport that carries the call's context.
 type Sender struct {
 	cfg       Config
-	scheme    string
-	host      string
+	endpoint  smsvendor.Endpoint
 	transport *http.Transport
 }
 
@@ -36,13 +35,8 @@ func New(cfg Config) (*Sender, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	scheme, host, _ := splitEndpoint(cfg.Endpoint)
-	return &Sender{
-		cfg:       cfg,
-		scheme:    scheme,
-		host:      host,
-		transport: http.DefaultTransport.(*http.Transport).Clone(),
-	}, nil
+	endpoint, _ := smsvendor.ParseEndpoint(cfg.Endpoint) // checked by Validate
+	return &Sender{cfg: cfg, endpoint: endpoint, transport: smsvendor.NewTransport()}, nil
 }
 
 // Close drops idle vendor connections.
@@ -52,23 +46,22 @@ func (s *Sender) Close() { s.transport.CloseIdleConnections() }
 func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResult, error) {
 	template, param := s.template(msg)
 	if template == "" {
-		return ports.SMSResult{}, &ports.SendError{Provider: ProviderName, VendorCode: codeNoTemplate,
-			Kind: ports.SendProviderFailed, Err: fmt.Errorf("no aliyun template for purpose %q", msg.Purpose)}
+		return ports.SMSResult{}, smsvendor.NoTemplate(ProviderName, msg.Purpose)
 	}
 	paramJSON, err := json.Marshal(param)
 	if err != nil {
-		return ports.SMSResult{}, classify(codeUnexpectedFailed, "encode template parameters")
+		return ports.SMSResult{}, classify(smsvendor.CodeUnexpected, "encode template parameters")
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 
 	client, err := s.client(ctx)
 	if err != nil {
-		return ports.SMSResult{}, classify(codeUnexpectedFailed, "aliyun client: "+err.Error())
+		return ports.SMSResult{}, classify(smsvendor.CodeUnexpected, "aliyun client: "+err.Error())
 	}
 	req := dysmsapi.CreateSendSmsRequest()
-	req.Scheme = s.scheme
-	req.Domain = s.host
+	req.Scheme = s.endpoint.Scheme
+	req.Domain = s.endpoint.Host
 	req.SetReadTimeout(s.cfg.Timeout)
 	req.SetConnectTimeout(s.cfg.Timeout)
 	req.PhoneNumbers = phoneNumber(msg.Phone)
@@ -77,7 +70,7 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 	req.TemplateParam = string(paramJSON)
 	req.OutId = msg.ID
 
-	redact := redactor(s.cfg.AccessKeyID, s.cfg.AccessKeySecret, msg.Phone.E164, req.PhoneNumbers, msg.Code)
+	redact := smsvendor.Redactor(s.cfg.AccessKeyID, s.cfg.AccessKeySecret, msg.Phone.E164, req.PhoneNumbers, msg.Code)
 	resp, err := client.SendSms(req)
 	if err != nil {
 		return ports.SMSResult{}, classifyCallError(ctx, err, redact)

@@ -1,11 +1,10 @@
 package tencent
 
 import (
-	"net/url"
-	"strings"
+	"cmp"
 	"time"
 
-	"github.com/authd/authd/domain"
+	"github.com/authd/authd/adapters/sms/internal/smsvendor"
 )
 
 // Defaults applied by Validate's callers through WithDefaults.
@@ -33,65 +32,25 @@ type Config struct {
 
 // WithDefaults fills the optional fields left empty.
 func (c Config) WithDefaults() Config {
-	if c.Region == "" {
-		c.Region = DefaultRegion
-	}
-	if c.Endpoint == "" {
-		c.Endpoint = DefaultEndpoint
-	}
-	if c.Timeout == 0 {
-		c.Timeout = DefaultTimeout
-	}
+	c.Region = cmp.Or(c.Region, DefaultRegion)
+	c.Endpoint = cmp.Or(c.Endpoint, DefaultEndpoint)
+	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)
 	return c
 }
 
 // Validate names the first missing or malformed variable.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	required := []struct{ key, val string }{
-		{"AUTHD_SMS_TENCENT_SECRET_ID", c.SecretID},
-		{"AUTHD_SMS_TENCENT_SECRET_KEY", c.SecretKey},
-		{"AUTHD_SMS_TENCENT_SDK_APP_ID", c.SDKAppID},
-		{"AUTHD_SMS_TENCENT_SIGN_NAME", c.SignName},
-		{"AUTHD_SMS_TENCENT_TEMPLATE_LOGIN", c.TemplateLogin},
-		{"AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD", c.TemplateResetPassword},
-	}
-	for _, r := range required {
-		if strings.TrimSpace(r.val) == "" {
-			return &domain.ConfigError{Key: r.key, Msg: "required when tencent is in AUTHD_SMS_PROVIDERS"}
-		}
-	}
-	if c.Timeout < 0 {
-		return &domain.ConfigError{Key: "AUTHD_SMS_TENCENT_TIMEOUT", Msg: "must be positive"}
-	}
-	if _, _, err := splitEndpoint(c.Endpoint); err != nil {
-		return &domain.ConfigError{Key: "AUTHD_SMS_TENCENT_ENDPOINT", Msg: err.Error()}
-	}
-	return nil
-}
-
-type endpointError string
-
-func (e endpointError) Error() string { return string(e) }
-
-// splitEndpoint turns the configured endpoint into the SDK's scheme ("HTTP"
-// or "HTTPS") and host[:port]: the SDK builds scheme://host/ itself.
-func splitEndpoint(ep string) (scheme, host string, err error) {
-	if !strings.Contains(ep, "://") {
-		if ep == "" || strings.ContainsAny(ep, "/?# ") {
-			return "", "", endpointError("want host[:port] or an http(s) URL")
-		}
-		return "HTTPS", ep, nil
-	}
-	u, err := url.Parse(ep)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return "", "", endpointError("want host[:port] or an http(s) URL without a path")
-	}
-	switch u.Scheme {
-	case "https":
-		return "HTTPS", u.Host, nil
-	case "http":
-		return "HTTP", u.Host, nil
-	}
-	return "", "", endpointError("scheme must be http or https")
+	return smsvendor.First(
+		smsvendor.Required(ProviderName,
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_SECRET_ID", Value: c.SecretID},
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_SECRET_KEY", Value: c.SecretKey},
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_SDK_APP_ID", Value: c.SDKAppID},
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_SIGN_NAME", Value: c.SignName},
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_TEMPLATE_LOGIN", Value: c.TemplateLogin},
+			smsvendor.Field{Key: "AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD", Value: c.TemplateResetPassword},
+		),
+		smsvendor.CheckTimeout("AUTHD_SMS_TENCENT_TIMEOUT", c.Timeout),
+		smsvendor.CheckEndpoint("AUTHD_SMS_TENCENT_ENDPOINT", c.Endpoint),
+	)
 }

@@ -1,11 +1,10 @@
 package tencent_test
 
 import (
-	"errors"
 	"testing"
 
+	"github.com/authd/authd/adapters/sms/internal/smsvendortest"
 	"github.com/authd/authd/adapters/sms/tencent"
-	"github.com/authd/authd/domain"
 )
 
 func TestConfigValidateNamesTheKey(t *testing.T) {
@@ -33,14 +32,7 @@ func TestConfigValidateNamesTheKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid
 			tt.change(&c)
-			err := c.Validate()
-			var ce *domain.ConfigError
-			switch {
-			case tt.key == "" && err != nil:
-				t.Errorf("Validate: %v", err)
-			case tt.key != "" && (!errors.As(err, &ce) || ce.Key != tt.key):
-				t.Errorf("Validate = %v, want key %s", err, tt.key)
-			}
+			smsvendortest.WantConfigKey(t, c.Validate(), tt.key)
 		})
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	tcsms "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sms/v20210111"
 
+	"github.com/authd/authd/adapters/sms/internal/smsvendor"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -35,10 +37,11 @@ func New(cfg Config) (*Sender, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	scheme, host, _ := splitEndpoint(cfg.Endpoint)
+	endpoint, _ := smsvendor.ParseEndpoint(cfg.Endpoint) // checked by Validate
 	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Scheme = scheme
-	cpf.HttpProfile.Endpoint = host
+	// The SDK wants "HTTP" or "HTTPS" and builds scheme://host/ itself.
+	cpf.HttpProfile.Scheme = strings.ToUpper(endpoint.Scheme)
+	cpf.HttpProfile.Endpoint = endpoint.Host
 	// ReqTimeout is whole seconds: round up, and let the context enforce
 	// the exact timeout.
 	cpf.HttpProfile.ReqTimeout = int(math.Ceil(cfg.Timeout.Seconds()))
@@ -46,7 +49,7 @@ func New(cfg Config) (*Sender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tencent sms client: %w", err)
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := smsvendor.NewTransport()
 	client.WithHttpTransport(tr)
 	return &Sender{cfg: cfg, client: client, transport: tr}, nil
 }
@@ -58,8 +61,7 @@ func (s *Sender) Close() { s.transport.CloseIdleConnections() }
 func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResult, error) {
 	template, params := s.template(msg)
 	if template == "" {
-		return ports.SMSResult{}, &ports.SendError{Provider: ProviderName, VendorCode: codeNoTemplate,
-			Kind: ports.SendProviderFailed, Err: fmt.Errorf("no tencent template for purpose %q", msg.Purpose)}
+		return ports.SMSResult{}, smsvendor.NoTemplate(ProviderName, msg.Purpose)
 	}
 	req := tcsms.NewSendSmsRequest()
 	req.SmsSdkAppId = &s.cfg.SDKAppID
@@ -71,7 +73,7 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	redact := redactor(s.cfg.SecretID, s.cfg.SecretKey, msg.Phone.E164, msg.Code)
+	redact := smsvendor.Redactor(s.cfg.SecretID, s.cfg.SecretKey, msg.Phone.E164, msg.Code)
 	resp, err := s.client.SendSmsWithContext(ctx, req)
 	if err != nil {
 		return ports.SMSResult{}, classifyCallError(ctx, err, redact)
