@@ -26,9 +26,6 @@ var _ ports.Tokens = (*Tokens)(nil)
 // token or any other JWT signed by the same key from passing as one.
 const tokenType = "at+jwt"
 
-// sessionClaim carries the refresh token family of the login.
-const sessionClaim = "sid"
-
 // Tokens implements ports.Tokens with one Ed25519 key.
 type Tokens struct {
 	issuer   string

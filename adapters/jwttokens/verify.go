@@ -56,7 +56,7 @@ type claims struct {
 	Aud audience `json:"aud"`
 	Sub string   `json:"sub"`
 	Jti string   `json:"jti"`
-	Sid string   `json:"sid"`
+	Sid string   `json:"sid"` // the login's refresh token family
 	Iat *int64   `json:"iat"`
 	Exp *int64   `json:"exp"`
 	Nbf *int64   `json:"nbf,omitempty"`
