@@ -35,7 +35,11 @@ type Tokens struct {
 	kid      string
 	jwks     []byte
 	pub      ed25519.PublicKey
+	verified *verifiedCache
 }
+
+// verifiedCacheSize is the tokens kept per generation: a few MiB at most.
+const verifiedCacheSize = 4096
 
 // New loads (or generates, see Config.KeyFile) the signing key and derives
 // its key id and JWK Set once.
@@ -61,7 +65,7 @@ func newTokens(cfg Config, priv ed25519.PrivateKey) (*Tokens, error) {
 	return &Tokens{
 		issuer: cfg.Issuer, audience: cfg.Audience, ttl: cfg.AccessTTL,
 		priv: priv, kid: kid, jwks: jwks,
-		pub: pub,
+		pub: pub, verified: newVerifiedCache(verifiedCacheSize),
 	}, nil
 }
 

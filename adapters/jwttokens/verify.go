@@ -35,6 +35,12 @@ type header struct {
 // than going through jwt.Parse, whose generic claim handling cost as much
 // as the Ed25519 check itself on the GET /v1/me path.
 func (t *Tokens) VerifyAccess(_ context.Context, token string, now time.Time) (domain.AccessClaims, error) {
+	if cl, ok := t.verified.get(token); ok {
+		if !inWindow(cl.IssuedAt.Unix(), cl.ExpiresAt.Unix(), nil, now) {
+			return domain.AccessClaims{}, domain.ErrInvalidToken
+		}
+		return cl, nil
+	}
 	if len(token) > maxTokenLen || !t.headerOK(token) {
 		return domain.AccessClaims{}, domain.ErrInvalidToken
 	}
@@ -46,8 +52,12 @@ func (t *Tokens) VerifyAccess(_ context.Context, token string, now time.Time) (d
 	if err := json.Unmarshal(payload, &c); err != nil || !t.claimsOK(c, now) {
 		return domain.AccessClaims{}, domain.ErrInvalidToken
 	}
-	return domain.AccessClaims{Subject: c.Sub, ID: c.Jti, SessionID: c.Sid,
-		IssuedAt: time.Unix(*c.Iat, 0).UTC(), ExpiresAt: time.Unix(*c.Exp, 0).UTC()}, nil
+	cl := domain.AccessClaims{Subject: c.Sub, ID: c.Jti, SessionID: c.Sid,
+		IssuedAt: time.Unix(*c.Iat, 0).UTC(), ExpiresAt: time.Unix(*c.Exp, 0).UTC()}
+	if c.Nbf == nil {
+		t.verified.put(token, cl) // nbf-less, like ours: the window is iat..exp
+	}
+	return cl, nil
 }
 
 // claims are the members of our access tokens.
@@ -86,9 +96,14 @@ func (t *Tokens) claimsOK(c claims, now time.Time) bool {
 		c.Iat == nil || c.Exp == nil {
 		return false
 	}
-	n := now.Unix()
-	s := int64(skew / time.Second)
-	return n < *c.Exp+s && *c.Iat <= n+s && (c.Nbf == nil || *c.Nbf <= n+s)
+	return inWindow(*c.Iat, *c.Exp, c.Nbf, now)
+}
+
+// inWindow: issued (and not before nbf) by now, expiring after it, within
+// the allowed skew.
+func inWindow(iat, exp int64, nbf *int64, now time.Time) bool {
+	n, s := now.Unix(), int64(skew/time.Second)
+	return n < exp+s && iat <= n+s && (nbf == nil || *nbf <= n+s)
 }
 
 // headerOK checks the protected header of a compact JWS before any
