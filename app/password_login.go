@@ -77,6 +77,10 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	if err := uc.limiter.Reset(ctx, loginKey); err != nil {
 		return Session{}, err
 	}
+	if err := uc.users.TouchLogin(ctx, u.ID, now); err != nil {
+		return Session{}, fmt.Errorf("record login: %w", err)
+	}
+	u.LastLoginAt = now
 	return uc.sessions.Start(ctx, u, in.Client)
 }
 

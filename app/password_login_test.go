@@ -44,6 +44,9 @@ func TestPasswordLoginFindsTheUser(t *testing.T) {
 			if n := f.passwords.Verified.Load(); n != 1 {
 				t.Fatalf("Verify called %d times, want 1", n)
 			}
+			if got := f.user(t, alice.ID).LastLoginAt; !got.Equal(f.clock.Now()) {
+				t.Fatalf("last login = %v, want %v", got, f.clock.Now())
+			}
 		})
 	}
 }
