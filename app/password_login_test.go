@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -184,5 +185,16 @@ func TestPasswordLoginDependencyDown(t *testing.T) {
 			_, err := f.passwordLogin.Handle(t.Context(), app.PasswordLoginInput{Login: "alice", Password: alicePassword, Client: f.client()})
 			checkErr(t, err, domain.ErrUnavailable)
 		})
+	}
+}
+
+func TestPasswordLoginOverlongLogin(t *testing.T) {
+	f := newFixture(t)
+	seedAlice(t, f)
+	long := "alice@example.com" + strings.Repeat("x", 300)
+	_, err := f.passwordLogin.Handle(t.Context(), app.PasswordLoginInput{Login: long, Password: alicePassword, Client: f.client()})
+	checkErr(t, err, domain.ErrInvalidCredentials)
+	if n := f.passwords.Verified.Load(); n != 1 {
+		t.Fatalf("Verify called %d times, want 1 (same cost as any refusal)", n)
 	}
 }
