@@ -89,7 +89,9 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return domain.ErrInvalidToken
 	}
-	claims, err := s.Tokens.VerifyAccess(c.UserContext(), strings.TrimSpace(h[len(prefix):]), s.Clock.Now())
+	// Clone: the header aliases fasthttp's reused buffer, and the token may
+	// be kept (the verified-token cache) after this request.
+	claims, err := s.Tokens.VerifyAccess(c.UserContext(), strings.Clone(strings.TrimSpace(h[len(prefix):])), s.Clock.Now())
 	if err != nil {
 		return domain.ErrInvalidToken
 	}

@@ -1,6 +1,7 @@
 package jwttokens
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/authd/authd/domain"
@@ -33,12 +34,16 @@ func (c *verifiedCache) get(token string) (domain.AccessClaims, bool) {
 	}
 	cl, ok := c.prev[token]
 	if ok {
-		c.putLocked(token, cl) // still in use: keep it in the young generation
+		c.putLocked(strings.Clone(token), cl) // still in use: keep it young
 	}
 	return cl, ok
 }
 
+// put stores a copy of token: callers' strings may alias a request buffer
+// that the HTTP server reuses (fasthttp does), and a key that changed under
+// the map would let another token's bytes hit this entry.
 func (c *verifiedCache) put(token string, cl domain.AccessClaims) {
+	token = strings.Clone(token)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.putLocked(token, cl)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/authd/authd/domain"
 )
@@ -48,5 +49,21 @@ func TestVerifiedCacheIsBounded(t *testing.T) {
 	}
 	if _, ok := c.get("token-0"); ok {
 		t.Fatal("oldest token still cached")
+	}
+}
+
+// The HTTP server hands us strings that alias its request buffers; a cached
+// key must not change when the buffer is reused for the next request.
+func TestVerifiedCacheKeysDoNotAliasCallerBytes(t *testing.T) {
+	c := newVerifiedCache(8)
+	buf := []byte("token-AAAA")
+	aliased := unsafe.String(&buf[0], len(buf)) // what fasthttp's header Peek gives
+	c.put(aliased, domain.AccessClaims{Subject: "alice"})
+	copy(buf, "token-BBBB") // the next request on the connection
+	if cl, ok := c.get("token-AAAA"); !ok || cl.Subject != "alice" {
+		t.Fatal("the cached token changed with the caller's buffer")
+	}
+	if _, ok := c.get("token-BBBB"); ok {
+		t.Fatal("bytes of a later request match a cached token")
 	}
 }
