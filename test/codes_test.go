@@ -271,6 +271,8 @@ func TestRequestIDAndBodyLimit(t *testing.T) {
 	}
 	big := `{"phone":"` + strings.Repeat("1", 70<<10) + `"}`
 	wantProblem(t, c.Post("/v1/sms/codes", big), 413, "request_too_large")
+	// A compressed body could inflate past the limit: refused unread.
+	wantProblem(t, c.Post("/v1/sms/codes", "\x1f\x8b\x08\x00", "Content-Encoding: gzip"), 415, "unsupported_media_type")
 	wantProblem(t, c.Get("/v1/nothing-here"), 404, "not_found")
 	wantProblem(t, c.Do(http.MethodDelete, "/v1/sms/codes", nil), 405, "method_not_allowed")
 }

@@ -90,7 +90,7 @@ func (s *Server) receipt(c *fiber.Ctx) error {
 	if !secretMatches(c.Query("secret"), s.cfg.ReceiptSecret) && !secretMatches(bearer(c), s.cfg.ReceiptSecret) {
 		return domain.ErrInvalidToken
 	}
-	out, err := s.Receipts.HandleReceipts(c.UserContext(), strings.Clone(c.Params("provider")), c.Body())
+	out, err := s.Receipts.HandleReceipts(c.UserContext(), strings.Clone(c.Params("provider")), c.Request().Body())
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,9 @@ import (
 // decode reads a JSON body into v. Unknown fields are ignored; malformed
 // JSON, wrong types or a missing body are invalid_request.
 func decode(c *fiber.Ctx, v any) error {
-	body := c.Body()
+	// The raw bytes: c.Body() would inflate a Content-Encoding without any
+	// bound, past the 64 KiB limit (rejectEncodedBodies refuses those).
+	body := c.Request().Body()
 	if len(body) == 0 {
 		return fmt.Errorf("a JSON body is required: %w", domain.ErrInvalidRequest)
 	}

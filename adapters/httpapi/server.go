@@ -101,7 +101,7 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 
 func (s *Server) routes() {
 	a := s.app
-	a.Use(withRequestID, s.withMetrics)
+	a.Use(withRequestID, s.withMetrics, rejectEncodedBodies)
 	a.Post("/v1/sms/codes", s.requestCode)
 	a.Post("/v1/sessions/sms", s.loginSMS)
 	a.Post("/v1/sessions/password", s.loginPassword)
