@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -47,10 +49,11 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 		return Session{}, fmt.Errorf("login and password are required: %w", domain.ErrInvalidRequest)
 	}
 	now := uc.clock.Now()
-	// No account has a longer name: skip the query, keep the cost of the
-	// hash below, and bound the limiter key.
-	tooLong := len(login) > maxLoginLength
-	if tooLong {
+	// No account has a longer name, or one with control characters or
+	// invalid UTF-8 (which the databases refuse): skip the query, keep the
+	// cost of the hash below, and bound the limiter key.
+	unusable := len(login) > maxLoginLength || !plainText(login)
+	if len(login) > maxLoginLength {
 		login = login[:maxLoginLength]
 	}
 	ipKey, loginKey := "ip_login:"+in.Client.IP, uc.loginKey(login)
@@ -62,7 +65,7 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	}
 	var u domain.User
 	var err error
-	if !tooLong {
+	if !unusable {
 		u, err = uc.lookup(ctx, login)
 	}
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
@@ -120,4 +123,17 @@ func (uc *PasswordLogin) lookup(ctx context.Context, login string) (domain.User,
 		return uc.users.ByPhone(ctx, p.E164)
 	}
 	return uc.users.ByUsername(ctx, login)
+}
+
+// plainText reports whether s is valid UTF-8 without control characters.
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

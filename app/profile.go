@@ -90,7 +90,7 @@ func validIcon(s string) bool {
 	if s == "" {
 		return true
 	}
-	if len(s) > 2048 {
+	if len(s) > 2048 || !plainText(s) {
 		return false
 	}
 	u, err := url.Parse(s)

@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // User is an account. PasswordHash is empty for accounts that have never set
@@ -60,7 +62,7 @@ func ValidateUsername(s string) error {
 // bytes and returns it trimmed.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 254 {
+	if s == "" || len(s) > 254 || !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
 		return "", ErrInvalidEmail
 	}
 	a, err := mail.ParseAddress(s)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -116,5 +117,25 @@ func claimsOf(c *fiber.Ctx) domain.AccessClaims {
 
 // client describes the caller for limits and session records.
 func (s *Server) client(c *fiber.Ctx) app.Client {
-	return app.Client{IP: s.ips.resolve(c), UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent))}
+	return app.Client{IP: s.ips.resolve(c), UserAgent: cleanUserAgent(c.Get(fiber.HeaderUserAgent))}
+}
+
+// maxUserAgent bounds what a session record keeps of the User-Agent.
+const maxUserAgent = 512
+
+// cleanUserAgent makes a header the client controls safe to store: valid
+// UTF-8 (Postgres refuses anything else), no control characters (SQLite
+// refuses NUL), bounded, and a copy of fasthttp's reused buffer.
+func cleanUserAgent(ua string) string {
+	ua = strings.ToValidUTF8(ua, "")
+	ua = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, ua)
+	if len(ua) > maxUserAgent {
+		ua = strings.ToValidUTF8(ua[:maxUserAgent], "")
+	}
+	return strings.Clone(ua)
 }
