@@ -60,7 +60,10 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipLoginLimit(), now); err != nil {
 		return Session{}, err
 	}
-	if err := uc.limiter.Check(ctx, loginKey, uc.cfg.loginFailureLimit(), now); err != nil {
+	// The per-login budget is taken before the hash, not after a failure:
+	// checking first and counting later would let parallel guesses all
+	// pass the check. A success gives the budget back (Reset below).
+	if err := uc.limiter.Take(ctx, loginKey, uc.cfg.loginFailureLimit(), now); err != nil {
 		return Session{}, err
 	}
 	var u domain.User
@@ -77,13 +80,11 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 		return Session{}, fmt.Errorf("verify password: %w", err)
 	}
 	if !ok || u.ID == "" {
-		for _, k := range []struct {
-			key string
-			lim ports.Limit
-		}{{ipKey, uc.cfg.ipLoginLimit()}, {loginKey, uc.cfg.loginFailureLimit()}} {
-			if err := uc.limiter.Take(ctx, k.key, k.lim, now); err != nil && !isRateLimited(err) {
-				return Session{}, err
-			}
+		// The per-IP budget counts failures only, so it is taken here; a
+		// burst of parallel guesses can overshoot it by the burst's size,
+		// but never the per-login budget above.
+		if err := uc.limiter.Take(ctx, ipKey, uc.cfg.ipLoginLimit(), now); err != nil && !isRateLimited(err) {
+			return Session{}, err
 		}
 		return Session{}, domain.ErrInvalidCredentials
 	}

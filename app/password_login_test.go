@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,5 +200,35 @@ func TestPasswordLoginOverlongLogin(t *testing.T) {
 	checkErr(t, err, domain.ErrInvalidCredentials)
 	if n := f.passwords.Verified.Load(); n != 1 {
 		t.Fatalf("Verify called %d times, want 1 (same cost as any refusal)", n)
+	}
+}
+
+// Parallel guesses cannot all slip past the per-login budget: it is taken
+// before the password is checked.
+func TestPasswordLoginParallelGuessesStayWithinBudget(t *testing.T) {
+	f := newFixture(t)
+	seedAlice(t, f)
+	var wg sync.WaitGroup
+	var guessed, limited atomic.Int32
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.passwordLogin.Handle(t.Context(), app.PasswordLoginInput{Login: "alice", Password: fmt.Sprint("guess-", i),
+				Client: app.Client{IP: fmt.Sprint("198.51.100.", i)}})
+			var rl *domain.RateLimitedError
+			switch {
+			case errors.Is(err, domain.ErrInvalidCredentials):
+				guessed.Add(1)
+			case errors.As(err, &rl):
+				limited.Add(1)
+			default:
+				t.Errorf("unexpected error %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if max := int32(testConfig().LoginFailureLimit); guessed.Load() != max || limited.Load() != 30-max {
+		t.Fatalf("%d guesses checked, %d limited; want %d checked", guessed.Load(), limited.Load(), max)
 	}
 }

@@ -56,10 +56,12 @@ func (uc *SetPassword) Handle(ctx context.Context, in SetPasswordInput) error {
 }
 
 // checkCurrent verifies the current password under the same failure budget
-// as password logins, so a stolen access token is no password oracle.
+// as password logins, so a stolen access token is no password oracle. The
+// budget is taken before the hash (parallel guesses cannot all pass a
+// check) and given back on success.
 func (uc *SetPassword) checkCurrent(ctx context.Context, u domain.User, current string) error {
 	key, lim, now := "set_password:"+u.ID, uc.cfg.loginFailureLimit(), uc.clock.Now()
-	if err := uc.limiter.Check(ctx, key, lim, now); err != nil {
+	if err := uc.limiter.Take(ctx, key, lim, now); err != nil {
 		return err
 	}
 	ok := false
@@ -70,10 +72,7 @@ func (uc *SetPassword) checkCurrent(ctx context.Context, u domain.User, current 
 		}
 	}
 	if !ok {
-		if err := uc.limiter.Take(ctx, key, lim, now); err != nil && !isRateLimited(err) {
-			return err
-		}
 		return domain.ErrInvalidCredentials
 	}
-	return nil
+	return uc.limiter.Reset(ctx, key)
 }
