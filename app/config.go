@@ -1,6 +1,7 @@
 package app
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/authd/authd/domain"
@@ -49,4 +50,15 @@ func (c Config) phoneLookupLimit() ports.Limit {
 type Client struct {
 	IP        string
 	UserAgent string
+}
+
+// limitKey names the client's per-IP budget. An IPv6 client usually holds
+// a whole /64, so the budget is the /64's, or a new address per request
+// would buy a new budget.
+func (c Client) limitKey(limit string) string {
+	a, err := netip.ParseAddr(c.IP)
+	if err == nil && a.Is6() && !a.Is4In6() {
+		return limit + ":" + netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return limit + ":" + c.IP
 }

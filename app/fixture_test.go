@@ -90,7 +90,7 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	f.resetPassword = app.NewResetPassword(cfg, phones, f.store, f.codes, f.limiter, f.store, f.passwords, strength, f.clock)
 	f.checkPhone = app.NewCheckPhone(cfg, phones, f.store, f.limiter, f.clock)
 	f.getProfile = app.NewGetProfile(f.store)
-	f.updateProfile = app.NewUpdateProfile(f.store, f.clock)
+	f.updateProfile = app.NewUpdateProfile(f.store, phones, f.clock)
 	return f
 }
 

@@ -125,7 +125,7 @@ func (uc *LoginOrRegister) sendInitialPassword(ctx context.Context, u domain.Use
 func verifyCode(ctx context.Context, cfg Config, codes ports.Codes, limiter ports.RateLimiter, clock ports.Clock,
 	phone domain.Phone, purpose domain.Purpose, code string, client Client) error {
 	now := clock.Now()
-	ipKey := "ip_login:" + client.IP
+	ipKey := client.limitKey("ip_login")
 	if err := limiter.Check(ctx, ipKey, cfg.ipLoginLimit(), now); err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	if len(login) > maxLoginLength {
 		login = login[:maxLoginLength]
 	}
-	ipKey, loginKey := "ip_login:"+in.Client.IP, uc.loginKey(login)
+	ipKey, loginKey := in.Client.limitKey("ip_login"), uc.loginKey(login)
 	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipLoginLimit(), now); err != nil {
 		return Session{}, err
 	}

@@ -48,13 +48,14 @@ type UpdateProfileInput struct {
 
 // UpdateProfile changes the signed-in user's username, email or icon.
 type UpdateProfile struct {
-	users ports.Users
-	clock ports.Clock
+	users  ports.Users
+	phones ports.PhoneParser
+	clock  ports.Clock
 }
 
 // NewUpdateProfile builds the use case.
-func NewUpdateProfile(users ports.Users, clock ports.Clock) *UpdateProfile {
-	return &UpdateProfile{users: users, clock: clock}
+func NewUpdateProfile(users ports.Users, phones ports.PhoneParser, clock ports.Clock) *UpdateProfile {
+	return &UpdateProfile{users: users, phones: phones, clock: clock}
 }
 
 // Handle validates each given field and applies them together.
@@ -66,6 +67,12 @@ func (uc *UpdateProfile) Handle(ctx context.Context, in UpdateProfileInput) (dom
 	if in.Username != nil {
 		if err := domain.ValidateUsername(*in.Username); err != nil {
 			return domain.User{}, err
+		}
+		// "138-0013-8000" passes the character rules but password login
+		// would read it as a phone: its owner could never use it, and it
+		// could pose as someone else's number.
+		if _, err := uc.phones.Parse(*in.Username); err == nil {
+			return domain.User{}, domain.ErrInvalidUsername
 		}
 	}
 	if in.Email != nil {
@@ -111,6 +118,9 @@ func NewCheckPhone(cfg Config, phones ports.PhoneParser, users ports.Users, limi
 	return &CheckPhone{cfg: cfg, phones: phones, users: users, limiter: limiter, clock: clock}
 }
 
+// Enabled reports whether the lookup is switched on.
+func (uc *CheckPhone) Enabled() bool { return uc.cfg.ExposePhoneLookup }
+
 // Handle answers the lookup, rate limited per client IP because it is the
 // one endpoint that reveals registration.
 func (uc *CheckPhone) Handle(ctx context.Context, raw string, client Client) (domain.Phone, bool, error) {
@@ -121,7 +131,7 @@ func (uc *CheckPhone) Handle(ctx context.Context, raw string, client Client) (do
 	if err != nil {
 		return domain.Phone{}, false, err
 	}
-	if err := uc.limiter.Take(ctx, "ip_lookup:"+client.IP, uc.cfg.phoneLookupLimit(), uc.clock.Now()); err != nil {
+	if err := uc.limiter.Take(ctx, client.limitKey("ip_lookup"), uc.cfg.phoneLookupLimit(), uc.clock.Now()); err != nil {
 		return domain.Phone{}, false, err
 	}
 	_, err = uc.users.ByPhone(ctx, phone.E164)

@@ -206,3 +206,14 @@ func TestCheckPhonePerIPLimit(t *testing.T) {
 	_, _, err = f.checkPhone.Handle(t.Context(), phoneB, f.client())
 	checkErr(t, err, nil)
 }
+
+// A username that reads as a phone number would be looked up as the phone
+// by password login: refused.
+func TestUpdateProfileRefusesPhoneLikeUsernames(t *testing.T) {
+	f := newFixture(t)
+	alice, _ := seedAlice(t, f)
+	for _, name := range []string{"138-0013-8000", "+86-137-1111-2222"} {
+		_, err := f.updateProfile.Handle(t.Context(), app.UpdateProfileInput{UserID: alice.ID, Username: &name})
+		checkErr(t, err, domain.ErrInvalidUsername)
+	}
+}

@@ -60,7 +60,7 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 		return RequestCodeResult{}, domain.ErrRegionNotAllowed
 	}
 	now := uc.clock.Now()
-	if err := uc.limiter.Take(ctx, "ip_code:"+in.Client.IP, uc.cfg.ipCodeLimit(), now); err != nil {
+	if err := uc.limiter.Take(ctx, in.Client.limitKey("ip_code"), uc.cfg.ipCodeLimit(), now); err != nil {
 		return RequestCodeResult{}, err
 	}
 	// A reset code goes only to a registered phone, but the answer (and the

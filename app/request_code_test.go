@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -239,4 +240,19 @@ func TestRequestCodeDependencyDown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An IPv6 client holds a /64: new addresses in it share one budget.
+func TestRequestCodeIPv6BudgetIsPerSlash64(t *testing.T) {
+	f := newFixture(t)
+	phones := []string{"+8613700000001", "+8613700000002", "+8613700000003", "+8613700000004", "+8613700000005"}
+	for i := range testConfig().IPCodeLimit {
+		ip := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		_, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phones[i], Client: app.Client{IP: ip}})
+		checkErr(t, err, nil)
+	}
+	_, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phones[3], Client: app.Client{IP: "2001:db8:1:2:ffff::9"}})
+	rateLimited(t, err, "ip_code")
+	_, err = f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phones[4], Client: app.Client{IP: "2001:db8:1:3::1"}})
+	checkErr(t, err, nil)
 }

@@ -53,12 +53,9 @@ func (uc *ResetPassword) Handle(ctx context.Context, in ResetPasswordInput) erro
 		return fmt.Errorf("look up phone: %w", err)
 	}
 	// Strength before the code: a refused password must not burn the code.
-	// An unknown phone is checked against the number asked about, as a known
-	// one is, so a password containing it does not reveal registration.
-	if u.ID == "" {
-		u.Phone = phone.E164
-	}
-	if err := passwordRules(uc.strength, in.NewPassword, u); err != nil {
+	// It is judged against the phone alone, as for an unknown phone, so the
+	// answer reveals neither registration nor whose username goes with it.
+	if err := passwordRules(uc.strength, in.NewPassword, domain.User{Phone: phone.E164}); err != nil {
 		return err
 	}
 	if err := verifyCode(ctx, uc.cfg, uc.codes, uc.limiter, uc.clock, phone, domain.PurposeResetPassword, in.Code, in.Client); err != nil {

@@ -70,7 +70,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 
 func (s *Server) userExists(c *fiber.Ctx) error {
 	phone := c.Query("phone")
-	if phone == "" {
+	if phone == "" && s.UseCases.CheckPhone.Enabled() {
 		return errors.Join(errors.New("query parameter phone is required"), domain.ErrInvalidRequest)
 	}
 	p, exists, err := s.UseCases.CheckPhone.Handle(c.UserContext(), strings.Clone(phone), s.client(c))

@@ -21,8 +21,11 @@ func decode(c *fiber.Ctx, v any) error {
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
+		if errors.As(err, &te) && te.Field != "" {
 			return fmt.Errorf("field %q must be %s: %w", te.Field, te.Type, domain.ErrInvalidRequest)
+		}
+		if te != nil {
+			return fmt.Errorf("the body must be a JSON object: %w", domain.ErrInvalidRequest)
 		}
 		return fmt.Errorf("malformed JSON: %w", domain.ErrInvalidRequest)
 	}

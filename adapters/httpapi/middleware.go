@@ -64,6 +64,11 @@ func requestID(c *fiber.Ctx) string {
 	if id, ok := c.Locals(localRequestID).(string); ok {
 		return id
 	}
+	if id := c.Get(headerReqID); saneRequestID(id) {
+		id = strings.Clone(id)
+		c.Set(headerReqID, id)
+		return id
+	}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	id := hex.EncodeToString(b[:])
