@@ -45,7 +45,11 @@ func translatePostgres(pgErr pgdriver.Error, err error) error {
 		return uniqueViolation(pgErr.Field('n'), err)
 	case strings.HasPrefix(code, "08"), // connection exceptions
 		code == "57P01", code == "57P02", code == "57P03", // shutdown, crash, starting up
-		code == "53300", // too many connections
+		strings.HasPrefix(code, "53"),    // insufficient resources: connections, disk, memory
+		code == "25006",                  // read-only transaction: a failover or a replica
+		code == "57014",                  // statement timeout or cancel
+		code == "40001", code == "40P01", // serialization failure, deadlock: retry
+		code == "55P03", // lock not available
 		pgErr.Field('V') == "FATAL", pgErr.Field('V') == "PANIC":
 		return domain.Unavailable("database", err)
 	}
@@ -74,7 +78,7 @@ func unavailable(err error) bool {
 	var sqliteErr sqliteCoder
 	switch {
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
-		errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.As(err, &netErr):

@@ -105,11 +105,16 @@ func scanUser(row *sql.Row) (domain.User, bool, error) {
 
 // refreshPG retires a live token, stores its successor and reads the user
 // in ONE statement. Of concurrent rotations of one token the row lock lets
-// exactly one UPDATE match; the rest get no row and take the slow path.
+// exactly one UPDATE match; the rest get no row and take the slow path. A
+// family with any revoked token is dead: a revoke that raced an earlier
+// refresh of the family (and so missed the token that refresh inserted)
+// still stops the next one.
 const refreshPG = `
 WITH old AS (
 	UPDATE refresh_tokens SET rotated_at = ?1
 	WHERE token_hash = ?0 AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ?1
+	AND NOT EXISTS (SELECT 1 FROM refresh_tokens r
+		WHERE r.family_id = refresh_tokens.family_id AND r.revoked_at IS NOT NULL)
 	RETURNING id, user_id, family_id, created_at, expires_at, user_agent, ip
 ), ins AS (
 	INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)

@@ -42,6 +42,16 @@ func (s *Store) Rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 			reused = true
 			return revokeFamily(ctx, tx, old.FamilyID, now)
 		}
+		// A live token in a family with a revoked token: a revoke raced the
+		// refresh that issued it. The family is dead; finish revoking it.
+		if dead, err := tx.NewSelect().Model((*refreshTokenRow)(nil)).
+			Where("family_id = ?", old.FamilyID).Where("revoked_at IS NOT NULL").Exists(ctx); err != nil || dead {
+			if err == nil {
+				reused = true
+				err = revokeFamily(ctx, tx, old.FamilyID, now)
+			}
+			return err
+		}
 		if !now.Before(old.ExpiresAt) {
 			return domain.ErrInvalidToken
 		}
@@ -75,18 +85,39 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string, now time.Time
 }
 
 func revokeFamily(ctx context.Context, db bun.IDB, familyID string, now time.Time) error {
-	_, err := db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
-		Where("family_id = ?", familyID).Where("revoked_at IS NULL").Exec(ctx)
-	return err
+	return revokeUntilDone(ctx, func() *bun.UpdateQuery {
+		return db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
+			Where("family_id = ?", familyID).Where("revoked_at IS NULL")
+	})
+}
+
+// revokeUntilDone runs a revoking UPDATE until it changes nothing. On
+// Postgres an UPDATE sees the rows of its snapshot: a refresh that held the
+// old token's row lock inserts the successor after the revoke started, and
+// the revoke that waited for that lock never sees it. Each further pass
+// takes a new snapshot; a pass that revokes nothing shows no refresh was in
+// flight. On SQLite (one writer) the first pass is already complete.
+func revokeUntilDone(ctx context.Context, q func() *bun.UpdateQuery) error {
+	for range 10 {
+		res, err := q().Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
+	return nil // ten rounds of concurrent refreshes: each was revoked in turn
 }
 
 // RevokeUser revokes every live token of the user outside keepFamily.
 func (s *Store) RevokeUser(ctx context.Context, userID, keepFamily string, now time.Time) error {
-	q := s.db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", ts(now)).
-		Where("user_id = ?", userID).Where("revoked_at IS NULL")
-	if keepFamily != "" {
-		q.Where("family_id <> ?", keepFamily)
-	}
-	_, err := q.Exec(ctx)
-	return translate(err)
+	return translate(revokeUntilDone(ctx, func() *bun.UpdateQuery {
+		q := s.db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", ts(now)).
+			Where("user_id = ?", userID).Where("revoked_at IS NULL")
+		if keepFamily != "" {
+			q.Where("family_id <> ?", keepFamily)
+		}
+		return q
+	}))
 }
