@@ -6,6 +6,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -62,28 +64,41 @@ func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain
 	return domain.User{}, false, domain.Unavailable("database", errors.New("phone login kept racing"))
 }
 
-// startPhoneLoginSteps is the SQLite form: the same steps one after the
-// other. SQLite runs in-process behind one connection, so the steps cost no
-// network round trips and cannot interleave with another writer's.
+// startPhoneLoginSteps is the SQLite form: the same steps in one
+// transaction. SQLite runs in-process, so the steps cost no network round
+// trips; the transaction keeps a user from being created without its
+// session, or disabled between the lookup and the token.
 func (s *Store) startPhoneLoginSteps(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
-	c.LastLoginAt = now
-	u, created, err := s.FindOrCreateByPhone(ctx, c)
+	now = ts(now)
+	c.LastLoginAt, c.UpdatedAt = now, c.CreatedAt
+	row := userToRow(c)
+	created := false
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewInsert().Model(&row).On("CONFLICT (phone) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			created = true
+		} else {
+			row = userRow{}
+			if _, err := tx.NewUpdate().Model(&row).Set("last_login_at = ?", now).
+				Where("phone = ?", c.Phone).Returning("*").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if row.Disabled {
+			return nil
+		}
+		first.UserID = row.ID
+		tok := tokenToRow(first)
+		_, err = tx.NewInsert().Model(&tok).Exec(ctx)
+		return err
+	})
 	if err != nil {
-		return domain.User{}, false, err
+		return domain.User{}, false, translate(err)
 	}
-	if !created {
-		if err := s.TouchLogin(ctx, u.ID, now); err != nil {
-			return domain.User{}, false, err
-		}
-		u.LastLoginAt = ts(now)
-	}
-	if !u.Disabled {
-		first.UserID = u.ID
-		if err := s.Create(ctx, first); err != nil {
-			return domain.User{}, false, err
-		}
-	}
-	return u, created, nil
+	return row.domain(), created, nil
 }
 
 // scanUser reads userColumns and the created flag.
