@@ -11,7 +11,7 @@ type Settings struct {
 	TrustedProxies []string `env:"AUTHD_TRUSTED_PROXIES" help:"CIDRs whose X-Forwarded-For is believed; otherwise the peer address is the client IP"`
 	DataDir        string   `env:"AUTHD_DATA_DIR" default:"./data" help:"embedded database, generated keys and code secret"`
 	DatabaseURL    string   `env:"AUTHD_DATABASE_URL" help:"postgres://... or sqlite:PATH (default sqlite:<data dir>/authd.db)"`
-	DatabaseConns  int      `env:"AUTHD_DATABASE_MAX_CONNS" help:"connection pool size; 0: 1 on SQLite (one writer), 20 on Postgres"`
+	DatabaseConns  int      `env:"AUTHD_DATABASE_MAX_OPEN_CONNS" help:"connection pool size; 0: 1 on SQLite (one writer), 20 on Postgres"`
 	RedisURL       string   `env:"AUTHD_REDIS_URL" help:"redis://host:port/db, or several comma-separated addresses for a Redis Cluster; empty: in-process code store (one instance only)"`
 	RedisKeyPrefix string   `env:"AUTHD_REDIS_KEY_PREFIX" default:"authd" help:"first part of every Redis key"`
 	LogLevel       string   `env:"AUTHD_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
