@@ -63,7 +63,7 @@ func TestFaultRedisDown(t *testing.T) {
 	migrate(t, dbURL)
 	inst := harness.Start(t, harness.Options{FastPasswords: true, Env: map[string]string{
 		"AUTHD_DATABASE_URL":       dbURL,
-		"AUTHD_DATABASE_MAX_CONNS": "4",
+		"AUTHD_DATABASE_MAX_OPEN_CONNS": "4",
 		"AUTHD_REDIS_URL":          redis.URL(),
 		"AUTHD_CODE_SECRET":        "fault-test-code-secret-0123456789",
 	}})
@@ -142,7 +142,7 @@ func TestFaultPostgresDown(t *testing.T) {
 	u.Host = proxy.Addr
 	inst := harness.Start(t, harness.Options{FastPasswords: true, Env: map[string]string{
 		"AUTHD_DATABASE_URL":       u.String(),
-		"AUTHD_DATABASE_MAX_CONNS": "4",
+		"AUTHD_DATABASE_MAX_OPEN_CONNS": "4",
 		"AUTHD_REDIS_URL":          services.Redis(t),
 		"AUTHD_REDIS_KEY_PREFIX":   "authdfault" + miRandHex(6),
 		"AUTHD_CODE_SECRET":        "fault-test-code-secret-0123456789",

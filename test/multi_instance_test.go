@@ -56,7 +56,7 @@ func startMIPair(t *testing.T, env map[string]string, extra ...fx.Option) *miPai
 	}
 	shared := map[string]string{
 		"AUTHD_DATABASE_URL":       dbURL,
-		"AUTHD_DATABASE_MAX_CONNS": "8",
+		"AUTHD_DATABASE_MAX_OPEN_CONNS": "8",
 		"AUTHD_REDIS_URL":          redisURL,
 		"AUTHD_REDIS_KEY_PREFIX":   "authdmi" + miRandHex(6),
 		"AUTHD_CODE_SECRET":        "multi-instance-code-secret-" + miRandHex(8),
