@@ -37,8 +37,17 @@ func LoadSettings(path string, environ []string) (Settings, error) {
 		}
 	}
 	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok && known[k] {
+		k, v, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok || !strings.HasPrefix(k, "AUTHD_"):
+		case known[k]:
 			values[k] = v
+		case k == "AUTHD_CONFIG" || strings.HasPrefix(k, "AUTHD_TEST_"):
+			// the config file path, and the test suites' own variables
+		default:
+			// A misspelt AUTHD_REDIS_URL would silently mean an in-process
+			// code store: refuse to guess.
+			return Settings{}, fmt.Errorf("%s: unknown variable (see the README's configuration table)", k)
 		}
 	}
 	var s Settings

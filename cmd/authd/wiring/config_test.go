@@ -124,3 +124,12 @@ func TestCodeSecretIsKeptAcrossStarts(t *testing.T) {
 		t.Fatalf("secret not kept: %x vs %x", a, b)
 	}
 }
+
+func TestLoadSettingsRefusesUnknownVariables(t *testing.T) {
+	if _, err := LoadSettings("", []string{"AUTHD_REDIS_ULR=redis://x"}); err == nil || !strings.Contains(err.Error(), "AUTHD_REDIS_ULR") {
+		t.Fatalf("want an error naming the misspelt variable, got %v", err)
+	}
+	if _, err := LoadSettings("", []string{"AUTHD_CONFIG=", "AUTHD_TEST_REQUIRE_SERVICES=1", "HOME=/root"}); err != nil {
+		t.Fatalf("variables that are not settings: %v", err)
+	}
+}
