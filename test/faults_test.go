@@ -62,10 +62,10 @@ func TestFaultRedisDown(t *testing.T) {
 	dbURL := services.Postgres(t)
 	migrate(t, dbURL)
 	inst := harness.Start(t, harness.Options{FastPasswords: true, Env: map[string]string{
-		"AUTHD_DATABASE_URL":       dbURL,
+		"AUTHD_DATABASE_URL":            dbURL,
 		"AUTHD_DATABASE_MAX_OPEN_CONNS": "4",
-		"AUTHD_REDIS_URL":          redis.URL(),
-		"AUTHD_CODE_SECRET":        "fault-test-code-secret-0123456789",
+		"AUTHD_REDIS_URL":               redis.URL(),
+		"AUTHD_CODE_SECRET":             "fault-test-code-secret-0123456789",
 	}})
 	c := inst.Client(t)
 	faultWantReadyz(t, c.Get("/readyz"), 200, map[string]string{"redis": "ok", "database": "ok"})
@@ -141,12 +141,12 @@ func TestFaultPostgresDown(t *testing.T) {
 	proxy := services.StartTCPProxy(t, host)
 	u.Host = proxy.Addr
 	inst := harness.Start(t, harness.Options{FastPasswords: true, Env: map[string]string{
-		"AUTHD_DATABASE_URL":       u.String(),
+		"AUTHD_DATABASE_URL":            u.String(),
 		"AUTHD_DATABASE_MAX_OPEN_CONNS": "4",
-		"AUTHD_REDIS_URL":          services.Redis(t),
-		"AUTHD_REDIS_KEY_PREFIX":   "authdfault" + miRandHex(6),
-		"AUTHD_CODE_SECRET":        "fault-test-code-secret-0123456789",
-		"AUTHD_CODE_RESEND_AFTER":  "1s",
+		"AUTHD_REDIS_URL":               services.Redis(t),
+		"AUTHD_REDIS_KEY_PREFIX":        "authdfault" + miRandHex(6),
+		"AUTHD_CODE_SECRET":             "fault-test-code-secret-0123456789",
+		"AUTHD_CODE_RESEND_AFTER":       "1s",
 	}})
 	c := inst.Client(t)
 	faultWantReadyz(t, c.Get("/readyz"), 200, map[string]string{"redis": "ok", "database": "ok"})

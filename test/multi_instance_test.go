@@ -55,13 +55,13 @@ func startMIPair(t *testing.T, env map[string]string, extra ...fx.Option) *miPai
 		t.Fatal(err)
 	}
 	shared := map[string]string{
-		"AUTHD_DATABASE_URL":       dbURL,
+		"AUTHD_DATABASE_URL":            dbURL,
 		"AUTHD_DATABASE_MAX_OPEN_CONNS": "8",
-		"AUTHD_REDIS_URL":          redisURL,
-		"AUTHD_REDIS_KEY_PREFIX":   "authdmi" + miRandHex(6),
-		"AUTHD_CODE_SECRET":        "multi-instance-code-secret-" + miRandHex(8),
-		"AUTHD_JWT_KEY_FILE":       keyFile,
-		"AUTHD_TRUSTED_PROXIES":    "127.0.0.1/32",
+		"AUTHD_REDIS_URL":               redisURL,
+		"AUTHD_REDIS_KEY_PREFIX":        "authdmi" + miRandHex(6),
+		"AUTHD_CODE_SECRET":             "multi-instance-code-secret-" + miRandHex(8),
+		"AUTHD_JWT_KEY_FILE":            keyFile,
+		"AUTHD_TRUSTED_PROXIES":         "127.0.0.1/32",
 	}
 	for k, v := range env {
 		shared[k] = v
