@@ -107,11 +107,20 @@ func (f *fixture) sendCode(t *testing.T, phone string, purpose domain.Purpose) s
 	if _, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phone, Purpose: string(purpose), Client: f.client()}); err != nil {
 		t.Fatalf("request %s code for %s: %v", purpose, phone, err)
 	}
+	f.settle(t)
 	msg, ok := f.sms.Last(phone)
 	if !ok || msg.Purpose != purpose {
 		t.Fatalf("no %s code texted to %s (last: %+v)", purpose, phone, msg)
 	}
 	return msg.Code
+}
+
+// settle waits for reset texts sent in the background.
+func (f *fixture) settle(t *testing.T) {
+	t.Helper()
+	if err := f.requestCode.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // register logs phone (E.164) in by SMS, registering it if new.

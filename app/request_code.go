@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -26,6 +28,7 @@ type RequestCodeResult struct {
 
 // RequestCode sends a one-time code by SMS.
 type RequestCode struct {
+	pending sync.WaitGroup // reset codes being sent in the background
 	cfg     Config
 	phones  ports.PhoneParser
 	users   ports.Users
@@ -87,15 +90,55 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 		return res, nil
 	}
 	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: purpose, Code: code, TTL: uc.cfg.Code.TTL}
+	if purpose == domain.PurposeResetPassword {
+		// A reset answer must not depend on registration, and only a
+		// registered phone is texted: the vendor's time, and any vendor
+		// error, would tell. So the reset text goes out in the background.
+		uc.pending.Add(1)
+		go func() {
+			defer uc.pending.Done()
+			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundSendTimeout)
+			defer cancel()
+			if err := uc.send(bg, key, digest, msg, now); err != nil {
+				uc.log.WarnContext(bg, "reset code not delivered", "err", err)
+			}
+		}()
+		return res, nil
+	}
+	if err := uc.send(ctx, key, digest, msg, now); err != nil {
+		return RequestCodeResult{}, err
+	}
+	return res, nil
+}
+
+// backgroundSendTimeout bounds a reset text sent after the answer.
+const backgroundSendTimeout = 30 * time.Second
+
+// send texts the code; if no vendor delivers it, the stored code and the
+// cooldown are given back so the client can ask again at once.
+func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byte, msg ports.SMSMessage, now time.Time) error {
 	if _, err := uc.sms.Send(ctx, msg); err != nil {
 		// Cancel with a context of its own: the request's may be the one
 		// that ran out, and a code nobody received must not linger.
 		if cerr := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, now); cerr != nil {
 			uc.log.ErrorContext(ctx, "cancel undelivered code", "err", cerr)
 		}
-		return RequestCodeResult{}, fmt.Errorf("send code: %w", deliveryError(err))
+		return fmt.Errorf("send code: %w", deliveryError(err))
 	}
-	return res, nil
+	return nil
+}
+
+// Wait returns when the reset texts sent in the background are done, or
+// when ctx ends (shutdown waits for them; so do tests).
+func (uc *RequestCode) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { uc.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // deliveryError keeps the outcomes a client can act on (bad number, vendor

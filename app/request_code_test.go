@@ -57,6 +57,7 @@ func TestRequestCodeSendsACodeThatVerifies(t *testing.T) {
 			}
 			res, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: tt.phone, Purpose: tt.purpose, Client: f.client()})
 			checkErr(t, err, nil)
+			f.settle(t)
 			want := app.RequestCodeResult{Phone: domain.Phone{E164: phoneA, Region: "CN"}, Purpose: tt.wantPurpose, Policy: f.cfg.Code}
 			if res != want {
 				t.Fatalf("result = %+v, want %+v", res, want)
@@ -118,6 +119,7 @@ func TestRequestCodeCooldown(t *testing.T) {
 	}
 	f.clock.Advance(40 * time.Second)
 	checkErr(t, ask("login"), nil)
+	f.settle(t)
 	if n := len(f.sms.Sent()); n != 3 {
 		t.Fatalf("sent %d SMS, want 3", n)
 	}
@@ -154,6 +156,7 @@ func TestRequestCodeResetToUnregisteredPhone(t *testing.T) {
 	checkErr(t, err, nil)
 	reg, err := ask(phoneB)
 	checkErr(t, err, nil)
+	f.settle(t)
 	if unreg.Purpose != reg.Purpose || unreg.Policy != reg.Policy || unreg.Phone.E164 != phoneA {
 		t.Fatalf("answers differ: unregistered %+v, registered %+v", unreg, reg)
 	}
@@ -255,4 +258,20 @@ func TestRequestCodeIPv6BudgetIsPerSlash64(t *testing.T) {
 	rateLimited(t, err, "ip_code")
 	_, err = f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phones[4], Client: app.Client{IP: "2001:db8:1:3::1"}})
 	checkErr(t, err, nil)
+}
+
+// A reset answer does not wait for (or report) the vendor: an undelivered
+// reset text is still 202, and the code and cooldown are given back.
+func TestRequestCodeResetDeliveryFailureIsSilent(t *testing.T) {
+	f := newFixture(t)
+	f.seedUser(t, domain.User{ID: "u1", Username: "bob", Phone: phoneB}, "")
+	f.sms.Err = &ports.SendError{Provider: "fake", VendorCode: "InternalError", Kind: ports.SendProviderFailed}
+	_, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phoneB, Purpose: "reset_password", Client: f.client()})
+	checkErr(t, err, nil)
+	f.settle(t)
+	if len(f.sms.Failed) != 1 || len(f.codes.Canceled) != 1 {
+		t.Fatalf("failed sends %d, cancelled codes %d; want 1 and 1", len(f.sms.Failed), len(f.codes.Canceled))
+	}
+	f.sms.Err = nil
+	f.sendCode(t, phoneB, domain.PurposeResetPassword) // no cooldown was consumed
 }

@@ -60,6 +60,7 @@ func TestResetPassword(t *testing.T) {
 		if !maps.Equal(k, u) || k["purpose"] != "reset_password" {
 			t.Errorf("registered phone's answer %s differs from an unregistered one's %s", known.Raw, unknown.Raw)
 		}
+		inst.Settle(t)
 		msg, ok := inst.SMS.Last(e164(phone))
 		if !ok || msg.Purpose != domain.PurposeResetPassword {
 			t.Fatalf("want a reset_password SMS, got %+v (sent %v)", msg, ok)

@@ -17,6 +17,7 @@ func requestCode(t *testing.T, inst *harness.Instance, c *harness.Client, phone,
 	if r.Status != 202 {
 		t.Fatalf("request code: %d %s", r.Status, r.Raw)
 	}
+	inst.Settle(t)
 	msg, ok := inst.SMS.Last(r.Str("phone"))
 	if !ok {
 		t.Fatalf("no SMS sent to %s", r.Str("phone"))

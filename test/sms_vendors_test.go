@@ -226,6 +226,7 @@ func TestSMSVendorsLoginWithTencentCode(t *testing.T) {
 	if r.Status != http.StatusAccepted {
 		t.Fatalf("reset code: %d %s", r.Status, r.Raw)
 	}
+	rig.inst.Settle(t) // reset texts go out after the answer
 	if msg := lastTencent(t, rig.tencent, phone); msg.Template != acct.TemplateResetPassword || len(msg.Params) != 2 {
 		t.Errorf("reset message: template %q params %q", msg.Template, msg.Params)
 	}

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/authd/authd/adapters/httpapi"
+	"github.com/authd/authd/app"
 	"github.com/authd/authd/cmd/authd/wiring"
 	"github.com/authd/authd/ports"
 	"github.com/authd/authd/ports/portstest"
@@ -49,6 +50,7 @@ type Instance struct {
 	DataDir string
 	Log     *SyncBuffer // the process's stdout: JSON logs and console SMS lines
 	app     *fx.App
+	codes   *app.RequestCode
 	stopped bool
 }
 
@@ -86,7 +88,7 @@ func StartE(tmp string, o Options) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := []fx.Option{opts, fx.Populate(&inst.Server)}
+	all := []fx.Option{opts, fx.Populate(&inst.Server, &inst.codes)}
 	if !o.RealSMS || o.WrapSMS != nil {
 		inst.SMS = o.SMS
 		if inst.SMS == nil && !o.RealSMS {
@@ -118,6 +120,17 @@ func StartE(tmp string, o Options) (*Instance, error) {
 	}
 	inst.URL = "http://" + inst.Server.Addr()
 	return inst, nil
+}
+
+// Settle waits for texts the instance sends in the background (reset
+// codes go out after the answer).
+func (i *Instance) Settle(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := i.codes.Wait(ctx); err != nil {
+		t.Fatalf("background sends: %v", err)
+	}
 }
 
 // Stop shuts the instance down gracefully; stopping twice is a no-op.

@@ -77,12 +77,15 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	), nil
 }
 
-// useCases provides every use case; app itself knows nothing of fx.
+// useCases provides every use case; app itself knows nothing of fx. At
+// stop, reset texts still being sent in the background are waited for.
 var useCases = fx.Module("app", fx.Provide(
 	app.NewSessions, app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
-))
+), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
+	lc.Append(fx.Hook{OnStop: rc.Wait})
+}))
 
 // StoreConfig maps the database settings; the default is SQLite under the
 // data dir.
