@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -52,7 +50,7 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	// No account has a longer name, or one with control characters or
 	// invalid UTF-8 (which the databases refuse): skip the query, keep the
 	// cost of the hash below, and bound the limiter key.
-	unusable := len(login) > maxLoginLength || !plainText(login)
+	unusable := len(login) > maxLoginLength || !domain.IsPlainText(login)
 	if len(login) > maxLoginLength {
 		login = login[:maxLoginLength]
 	}
@@ -124,17 +122,4 @@ func (uc *PasswordLogin) lookup(ctx context.Context, login string) (domain.User,
 		return uc.users.ByPhone(ctx, p.E164)
 	}
 	return uc.users.ByUsername(ctx, login)
-}
-
-// plainText reports whether s is valid UTF-8 without control characters.
-func plainText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }

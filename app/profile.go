@@ -97,7 +97,7 @@ func validIcon(s string) bool {
 	if s == "" {
 		return true
 	}
-	if len(s) > 2048 || !plainText(s) {
+	if len(s) > 2048 || !domain.IsPlainText(s) {
 		return false
 	}
 	u, err := url.Parse(s)

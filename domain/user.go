@@ -62,7 +62,7 @@ func ValidateUsername(s string) error {
 // bytes and returns it trimmed.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 254 || !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+	if s == "" || len(s) > 254 || !IsPlainText(s) {
 		return "", ErrInvalidEmail
 	}
 	a, err := mail.ParseAddress(s)
@@ -101,4 +101,11 @@ func randomString(alphabet string, n int) string {
 		}
 	}
 	return string(out)
+}
+
+// IsPlainText reports whether s is valid UTF-8 without control characters:
+// what may reach storage from a client (SQLite refuses NUL, Postgres
+// invalid UTF-8).
+func IsPlainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
