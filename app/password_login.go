@@ -50,8 +50,9 @@ func (uc *PasswordLogin) Handle(ctx context.Context, in PasswordLoginInput) (Ses
 	// No account has a longer name, or one with control characters or
 	// invalid UTF-8 (which the databases refuse): skip the query, keep the
 	// cost of the hash below, and bound the limiter key.
-	unusable := len(login) > maxLoginLength || !domain.IsPlainText(login)
-	if len(login) > maxLoginLength {
+	tooLong := len(login) > maxLoginLength
+	unusable := tooLong || !domain.IsPlainText(login)
+	if tooLong {
 		login = login[:maxLoginLength]
 	}
 	ipKey, loginKey := in.Client.limitKey("ip_login"), uc.loginKey(login)

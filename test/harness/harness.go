@@ -89,22 +89,22 @@ func StartE(tmp string, o Options) (*Instance, error) {
 		return nil, err
 	}
 	all := []fx.Option{opts, fx.Populate(&inst.Server, &inst.codes)}
-	if !o.RealSMS || o.WrapSMS != nil {
+	if !o.RealSMS {
 		inst.SMS = o.SMS
-		if inst.SMS == nil && !o.RealSMS {
+		if inst.SMS == nil {
 			inst.SMS = &portstest.SMS{}
 		}
-		all = append(all, fx.Decorate(func(real ports.SMS) ports.SMS {
-			s := real
-			if !o.RealSMS {
-				s = inst.SMS
-			}
-			if o.WrapSMS != nil {
-				s = o.WrapSMS(s)
-			}
-			return s
-		}))
 	}
+	all = append(all, fx.Decorate(func(real ports.SMS) ports.SMS {
+		s := real
+		if inst.SMS != nil {
+			s = inst.SMS
+		}
+		if o.WrapSMS != nil {
+			s = o.WrapSMS(s)
+		}
+		return s
+	}))
 	if o.Clock != nil {
 		all = append(all, fx.Decorate(func(ports.Clock) ports.Clock { return o.Clock }))
 	}
