@@ -75,6 +75,24 @@ var schemaSteps = []schemaStep{{
 	ddl: []string{
 		`CREATE INDEX IF NOT EXISTS refresh_tokens_revoked_family_idx ON refresh_tokens (family_id) WHERE revoked_at IS NOT NULL`,
 	},
+}, {
+	name:    "20261201000006",
+	comment: "security_events",
+	// The security-event log, also the webhook outbox. No foreign key to
+	// users: a deleted user's events stay, keeping only the user id.
+	ddl: []string{
+		`CREATE TABLE IF NOT EXISTS security_events (
+			id text PRIMARY KEY,
+			user_id text NOT NULL DEFAULT '',
+			type text NOT NULL,
+			at {ts} NOT NULL,
+			ip text NOT NULL DEFAULT '',
+			user_agent text NOT NULL DEFAULT '',
+			actor text NOT NULL DEFAULT '',
+			details text NOT NULL DEFAULT '{}')`,
+		`CREATE INDEX IF NOT EXISTS security_events_user_idx ON security_events (user_id, id)`,
+		`CREATE INDEX IF NOT EXISTS security_events_at_idx ON security_events (at)`,
+	},
 }}
 
 // migrations builds Bun's migration set for the dialect. Each step runs in
