@@ -80,7 +80,8 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 // useCases provides every use case; app itself knows nothing of fx. At
 // stop, reset texts still being sent in the background are waited for.
 var useCases = fx.Module("app", fx.Provide(
-	app.NewSessions, app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
+	app.NewSessions, app.NewCodeVerifier, app.NewPasswords, app.NewInitialPassword,
+	app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
 ), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
