@@ -115,7 +115,7 @@ func appConfig(s Settings) (app.Config, error) {
 			return app.Config{}, &domain.ConfigError{Key: key, Msg: "must be at least 1"}
 		}
 	}
-	if s.JWTRefreshTT <= 0 {
+	if s.JWTRefreshTTL <= 0 {
 		return app.Config{}, &domain.ConfigError{Key: "AUTHD_JWT_REFRESH_TTL", Msg: "must be positive"}
 	}
 	secret, err := codeSecret(s)
@@ -124,8 +124,8 @@ func appConfig(s Settings) (app.Config, error) {
 	}
 	return app.Config{Code: policy, CodeSecret: secret, Regions: regions,
 		IPCodeLimit: s.IPCodeLimit, IPLoginLimit: s.IPLoginLimit, LoginFailureLimit: s.LoginFailureLimit,
-		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTT,
-		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPass}, nil
+		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTTL,
+		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPassword}, nil
 }
 
 func newLogger(s Settings, stdout io.Writer) func() (*slog.Logger, error) {
@@ -150,7 +150,7 @@ func newRegistry() (prometheus.Registerer, prometheus.Gatherer) {
 // every vendor that may carry it; without one each registration would fail
 // at that vendor and count against its circuit breaker.
 func initialPasswordTemplates(s Settings) error {
-	if !s.SendInitialPass {
+	if !s.SendInitialPassword {
 		return nil
 	}
 	for _, p := range s.SMSProviders {
