@@ -79,15 +79,17 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	ids := &portstest.IDs{}
 	phones, strength := portstest.Phones{}, portstest.Strength{}
 	log := slog.New(slog.DiscardHandler)
-	sessions := app.NewSessions(cfg, f.tokens, f.store, ids, f.clock)
+	sessions := app.NewSessions(cfg, f.tokens, f.store, f.store, ids, f.clock)
+	codes := app.NewCodeVerifier(cfg, f.codes, f.limiter, f.clock)
+	passwords := app.NewPasswords(f.passwords, strength, f.store, f.store, f.clock)
 
 	f.requestCode = app.NewRequestCode(cfg, phones, f.store, f.codes, f.limiter, f.sms, ids, f.clock, log)
-	f.login = app.NewLoginOrRegister(cfg, phones, f.store, f.store, f.codes, f.limiter, sessions, f.passwords, f.sms, ids, f.clock, log)
+	f.login = app.NewLoginOrRegister(phones, codes, sessions, app.NewInitialPassword(cfg, passwords, f.sms, ids, log))
 	f.passwordLogin = app.NewPasswordLogin(cfg, phones, f.store, f.passwords, f.limiter, sessions, f.clock)
-	f.refresh = app.NewRefreshSession(f.store, f.store, sessions, ids, f.clock)
+	f.refresh = app.NewRefreshSession(sessions)
 	f.logout = app.NewLogout(f.store, f.clock)
-	f.setPassword = app.NewSetPassword(f.cfg, f.limiter, f.store, f.store, f.passwords, strength, f.clock)
-	f.resetPassword = app.NewResetPassword(cfg, phones, f.store, f.codes, f.limiter, f.store, f.passwords, strength, f.clock)
+	f.setPassword = app.NewSetPassword(f.cfg, f.limiter, f.store, passwords, f.clock)
+	f.resetPassword = app.NewResetPassword(phones, f.store, codes, passwords)
 	f.checkPhone = app.NewCheckPhone(cfg, phones, f.store, f.limiter, f.clock)
 	f.getProfile = app.NewGetProfile(f.store)
 	f.updateProfile = app.NewUpdateProfile(f.store, phones, f.clock)

@@ -9,10 +9,26 @@ import (
 	"github.com/authd/authd/ports"
 )
 
-// passwordRules checks a new password: 8 to 128 characters, compared
+// Passwords is what the password use cases share: the rules for a new
+// password, hashing and verifying, and storing one.
+type Passwords struct {
+	hasher   ports.Passwords
+	strength ports.PasswordStrength
+	users    ports.Users
+	logins   ports.Logins
+	clock    ports.Clock
+}
+
+// NewPasswords builds the shared password steps.
+func NewPasswords(hasher ports.Passwords, strength ports.PasswordStrength, users ports.Users,
+	logins ports.Logins, clock ports.Clock) *Passwords {
+	return &Passwords{hasher: hasher, strength: strength, users: users, logins: logins, clock: clock}
+}
+
+// check applies the rules to a new password: 8 to 128 characters, compared
 // exactly as sent (no truncation, no composition rules), and not guessable
 // by a strength estimator that also knows the user's own details.
-func passwordRules(strength ports.PasswordStrength, plain string, u domain.User) error {
+func (p *Passwords) check(plain string, u domain.User) error {
 	n := utf8.RuneCountInString(plain)
 	if !utf8.ValidString(plain) {
 		return &domain.WeakPasswordError{Reason: "password must be valid UTF-8"}
@@ -23,24 +39,40 @@ func passwordRules(strength ports.PasswordStrength, plain string, u domain.User)
 	if n > domain.MaxPasswordLength {
 		return &domain.WeakPasswordError{Reason: fmt.Sprintf("password must be at most %d characters", domain.MaxPasswordLength)}
 	}
-	return strength.Check(plain, []string{u.Username, u.Email, u.Phone})
+	return p.strength.Check(plain, []string{u.Username, u.Email, u.Phone})
 }
 
-// replacePassword hashes and stores the new password, then revokes every
-// refresh token of the user except keepFamily's: whoever knew the old
-// password must not stay logged in elsewhere.
-func replacePassword(ctx context.Context, users ports.Users, refresh ports.RefreshTokens, passwords ports.Passwords,
-	clock ports.Clock, u domain.User, plain, keepFamily string) error {
-	hash, err := passwords.Hash(ctx, plain)
+// verify reports whether plain matches hash (an empty hash costs the same
+// and reports false).
+func (p *Passwords) verify(ctx context.Context, hash, plain string) (bool, error) {
+	ok, err := p.hasher.Verify(ctx, hash, plain)
+	if err != nil {
+		return false, fmt.Errorf("verify password: %w", err)
+	}
+	return ok, nil
+}
+
+// replace hashes and stores the new password and, in the same write,
+// revokes every refresh token of the user except keepFamily's: whoever
+// knew the old password must not stay logged in elsewhere.
+func (p *Passwords) replace(ctx context.Context, u domain.User, plain, keepFamily string) error {
+	hash, err := p.hasher.Hash(ctx, plain)
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	now := clock.Now()
-	if err := users.SetPasswordHash(ctx, u.ID, hash, now); err != nil {
+	if err := p.logins.ReplacePassword(ctx, u.ID, hash, keepFamily, p.clock.Now()); err != nil {
 		return fmt.Errorf("store password: %w", err)
 	}
-	if err := refresh.RevokeUser(ctx, u.ID, keepFamily, now); err != nil {
-		return fmt.Errorf("revoke other sessions: %w", err)
-	}
 	return nil
+}
+
+// set stores a password (hash "" removes it) without touching sessions:
+// for a brand-new account, which has no other session.
+func (p *Passwords) set(ctx context.Context, u domain.User, hash string) error {
+	return p.users.SetPasswordHash(ctx, u.ID, hash, p.clock.Now())
+}
+
+// hash hashes a password.
+func (p *Passwords) hash(ctx context.Context, plain string) (string, error) {
+	return p.hasher.Hash(ctx, plain)
 }

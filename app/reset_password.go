@@ -19,23 +19,15 @@ type ResetPasswordInput struct {
 
 // ResetPassword replaces a forgotten password using an SMS code.
 type ResetPassword struct {
-	cfg       Config
 	phones    ports.PhoneParser
 	users     ports.Users
-	codes     ports.Codes
-	limiter   ports.RateLimiter
-	refresh   ports.RefreshTokens
-	passwords ports.Passwords
-	strength  ports.PasswordStrength
-	clock     ports.Clock
+	codes     *CodeVerifier
+	passwords *Passwords
 }
 
 // NewResetPassword builds the use case.
-func NewResetPassword(cfg Config, phones ports.PhoneParser, users ports.Users, codes ports.Codes,
-	limiter ports.RateLimiter, refresh ports.RefreshTokens, passwords ports.Passwords,
-	strength ports.PasswordStrength, clock ports.Clock) *ResetPassword {
-	return &ResetPassword{cfg: cfg, phones: phones, users: users, codes: codes, limiter: limiter,
-		refresh: refresh, passwords: passwords, strength: strength, clock: clock}
+func NewResetPassword(phones ports.PhoneParser, users ports.Users, codes *CodeVerifier, passwords *Passwords) *ResetPassword {
+	return &ResetPassword{phones: phones, users: users, codes: codes, passwords: passwords}
 }
 
 // Handle checks the new password, then the code, then replaces the
@@ -55,10 +47,10 @@ func (uc *ResetPassword) Handle(ctx context.Context, in ResetPasswordInput) erro
 	// Strength before the code: a refused password must not burn the code.
 	// It is judged against the phone alone, as for an unknown phone, so the
 	// answer reveals neither registration nor whose username goes with it.
-	if err := passwordRules(uc.strength, in.NewPassword, domain.User{Phone: phone.E164}); err != nil {
+	if err := uc.passwords.check(in.NewPassword, domain.User{Phone: phone.E164}); err != nil {
 		return err
 	}
-	if err := verifyCode(ctx, uc.cfg, uc.codes, uc.limiter, uc.clock, phone, domain.PurposeResetPassword, in.Code, in.Client); err != nil {
+	if err := uc.codes.Verify(ctx, phone, domain.PurposeResetPassword, in.Code, in.Client); err != nil {
 		return err
 	}
 	if u.ID == "" {
@@ -67,5 +59,5 @@ func (uc *ResetPassword) Handle(ctx context.Context, in ResetPasswordInput) erro
 	if u.Disabled {
 		return domain.ErrAccountDisabled
 	}
-	return replacePassword(ctx, uc.users, uc.refresh, uc.passwords, uc.clock, u, in.NewPassword, "")
+	return uc.passwords.replace(ctx, u, in.NewPassword, "")
 }

@@ -21,17 +21,13 @@ type SetPassword struct {
 	cfg       Config
 	limiter   ports.RateLimiter
 	users     ports.Users
-	refresh   ports.RefreshTokens
-	passwords ports.Passwords
-	strength  ports.PasswordStrength
+	passwords *Passwords
 	clock     ports.Clock
 }
 
 // NewSetPassword builds the use case.
-func NewSetPassword(cfg Config, limiter ports.RateLimiter, users ports.Users, refresh ports.RefreshTokens,
-	passwords ports.Passwords, strength ports.PasswordStrength, clock ports.Clock) *SetPassword {
-	return &SetPassword{cfg: cfg, limiter: limiter, users: users, refresh: refresh, passwords: passwords,
-		strength: strength, clock: clock}
+func NewSetPassword(cfg Config, limiter ports.RateLimiter, users ports.Users, passwords *Passwords, clock ports.Clock) *SetPassword {
+	return &SetPassword{cfg: cfg, limiter: limiter, users: users, passwords: passwords, clock: clock}
 }
 
 // Handle requires the current password when the account has one, then
@@ -49,10 +45,10 @@ func (uc *SetPassword) Handle(ctx context.Context, in SetPasswordInput) error {
 			return err
 		}
 	}
-	if err := passwordRules(uc.strength, in.NewPassword, u); err != nil {
+	if err := uc.passwords.check(in.NewPassword, u); err != nil {
 		return err
 	}
-	return replacePassword(ctx, uc.users, uc.refresh, uc.passwords, uc.clock, u, in.NewPassword, in.SessionID)
+	return uc.passwords.replace(ctx, u, in.NewPassword, in.SessionID)
 }
 
 // checkCurrent verifies the current password under the same failure budget
@@ -67,8 +63,8 @@ func (uc *SetPassword) checkCurrent(ctx context.Context, u domain.User, current 
 	ok := false
 	if current != "" {
 		var err error
-		if ok, err = uc.passwords.Verify(ctx, u.PasswordHash, current); err != nil {
-			return fmt.Errorf("verify password: %w", err)
+		if ok, err = uc.passwords.verify(ctx, u.PasswordHash, current); err != nil {
+			return err
 		}
 	}
 	if !ok {

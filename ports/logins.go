@@ -7,8 +7,8 @@ import (
 	"github.com/authd/authd/domain"
 )
 
-// Logins writes the database side of a login or a refresh as one atomic
-// step, so each costs the database one round trip (on this kind of machine
+// Logins writes the database side of a login, a refresh or a password
+// change as one atomic step, so each costs the database one round trip (on this kind of machine
 // a round trip to Postgres costs more than the SQL in it). Errors match
 // domain.ErrUnavailable when the database cannot be reached.
 type Logins interface {
@@ -21,4 +21,10 @@ type Logins interface {
 	StartPhoneLogin(ctx context.Context, candidate domain.User, first domain.RefreshToken, now time.Time) (u domain.User, created bool, err error)
 	// Refresh is RefreshTokens.Rotate that also returns the token's user.
 	Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error)
+	// ReplacePassword stores hash as the user's password and revokes every
+	// refresh token of the user outside keepFamily (empty: all of them),
+	// both or neither: a password reset must never leave the sessions of
+	// whoever knew the old password alive. An unknown user is
+	// domain.ErrNotFound.
+	ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) error
 }

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"go.uber.org/fx"
 	"golang.org/x/crypto/argon2"
 
 	"github.com/authd/authd/domain"
@@ -125,12 +124,4 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return domain.Unavailable("password hashing", ctx.Err())
 	}
-}
-
-// Module supplies cfg and provides the hasher as ports.Passwords.
-func Module(cfg Config) fx.Option {
-	return fx.Module("argon2hash",
-		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(New, fx.As(new(ports.Passwords)))),
-	)
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -43,7 +45,7 @@ SELECT * FROM u`
 // StartPhoneLogin implements ports.Logins.
 func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
 	if s.dialect == SQLite {
-		return s.startPhoneLoginSteps(ctx, c, first, now)
+		return s.startPhoneLoginSQLite(ctx, c, first, now)
 	}
 	now = ts(now)
 	for range 3 {
@@ -60,34 +62,6 @@ func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain
 		return u, created, nil
 	}
 	return domain.User{}, false, domain.Unavailable("database", errors.New("phone login kept racing"))
-}
-
-// startPhoneLoginSteps is the SQLite form: the same steps one after the
-// other. SQLite runs in-process, so the steps cost no network round trips,
-// but every statement through the driver costs a few hundred microseconds:
-// the steps in one transaction measured twice the time of these
-// autocommit statements (BenchmarkStartPhoneLoginSQLite). If a later step
-// fails the login fails; the user row the first one made is complete, and
-// the next login finds it (reporting created false).
-func (s *Store) startPhoneLoginSteps(ctx context.Context, c domain.User, first domain.RefreshToken, now time.Time) (domain.User, bool, error) {
-	c.LastLoginAt = now
-	u, created, err := s.FindOrCreateByPhone(ctx, c)
-	if err != nil {
-		return domain.User{}, false, err
-	}
-	if !created {
-		if err := s.TouchLogin(ctx, u.ID, now); err != nil {
-			return domain.User{}, false, err
-		}
-		u.LastLoginAt = ts(now)
-	}
-	if !u.Disabled {
-		first.UserID = u.ID
-		if err := s.Create(ctx, first); err != nil {
-			return domain.User{}, false, err
-		}
-	}
-	return u, created, nil
 }
 
 // scanUser reads userColumns and the created flag.
@@ -167,4 +141,62 @@ func scanRefresh(row *sql.Row, hash []byte, now time.Time) (domain.RefreshToken,
 	r.Email, r.PasswordHash, r.LastLoginAt = email.String, pw.String, lastLogin.Time
 	t.UserID, t.TokenHash, t.RotatedAt = r.ID, hash, now
 	return t.domain(), r.domain(), nil
+}
+
+// replacePasswordPG sets the password and revokes the other sessions in ONE
+// statement; the count says whether the user exists.
+const replacePasswordPG = `
+WITH u AS (
+	UPDATE users SET password_hash = NULLIF(?1, ''), updated_at = ?3 WHERE id = ?0
+	RETURNING id
+), r AS (
+	UPDATE refresh_tokens SET revoked_at = ?3
+	WHERE user_id IN (SELECT id FROM u) AND revoked_at IS NULL AND (?2 = '' OR family_id <> ?2)
+	RETURNING 1
+)
+SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM r)`
+
+// ReplacePassword implements ports.Logins.
+func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) error {
+	now = ts(now)
+	if s.dialect == Postgres {
+		var users, revoked int
+		if err := s.db.QueryRowContext(ctx, replacePasswordPG, userID, hash, keepFamily, now).Scan(&users, &revoked); err != nil {
+			return translate(err)
+		}
+		if users == 0 {
+			return domain.ErrNotFound
+		}
+		if revoked == 0 {
+			return nil
+		}
+		// The password and the sessions the statement saw changed together.
+		// A refresh that held a token's row lock may have stored a successor
+		// the statement's snapshot missed: its family is dead already (a
+		// revoked token is in it), and these passes revoke the successor too.
+		return s.RevokeUser(ctx, userID, keepFamily, now)
+	}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		q := tx.NewUpdate().Model((*userRow)(nil)).Where("id = ?", userID).Set("updated_at = ?", now)
+		if hash == "" {
+			q.Set("password_hash = NULL")
+		} else {
+			q.Set("password_hash = ?", hash)
+		}
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return domain.ErrNotFound
+		}
+		r := tx.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
+			Where("user_id = ?", userID).Where("revoked_at IS NULL")
+		if keepFamily != "" {
+			r.Where("family_id <> ?", keepFamily)
+		}
+		_, err = r.Exec(ctx)
+		return err
+	})
+	return translate(err)
 }

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"go.uber.org/fx"
 
+	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 	"github.com/authd/authd/test/services"
 )
@@ -65,4 +67,8 @@ func TestModuleValidates(t *testing.T) {
 			t.Errorf("%s: %v", url, err)
 		}
 	}
+}
+
+func candidateUser() domain.User {
+	return domain.User{ID: "0195-u-1", Username: "user_one", Phone: "+8613711110001", CreatedAt: time.Now()}
 }

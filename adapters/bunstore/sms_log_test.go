@@ -4,14 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
-	"github.com/authd/authd/ports/portstest"
 )
-
-func candidateUser() domain.User {
-	return domain.User{ID: "0195-u-1", Username: "user_one", Phone: "+8613711110001", CreatedAt: time.Now()}
-}
 
 // TestReceiptFields checks what the port cannot show: the stored status,
 // receipt time and code.
@@ -40,23 +34,4 @@ func TestReceiptFields(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestSQLiteManyConnections runs the contracts with a pool of several
-// SQLite connections: WAL, busy_timeout and BEGIN IMMEDIATE must keep
-// concurrent writers from failing with SQLITE_BUSY.
-func TestSQLiteManyConnections(t *testing.T) {
-	open := func(t *testing.T) *Store {
-		s, err := Open(t.Context(), Config{DatabaseURL: "sqlite:" + t.TempDir() + "/a.db", MaxOpenConns: 8}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	portstest.TestUsers(t, func(t *testing.T) ports.Users { return open(t) })
-	portstest.TestRefreshTokens(t, func(t *testing.T) (ports.RefreshTokens, ports.Users) { s := open(t); return s, s })
 }

@@ -31,6 +31,7 @@ type Store struct {
 	db      *bun.DB
 	dialect Dialect
 	logger  *slog.Logger
+	sqlite  sqliteStmts // the SQLite first login's prepared statements
 }
 
 // sqliteParams: WAL lets readers run beside the writer; busy_timeout makes
@@ -96,7 +97,10 @@ func pgConnector(dsn string) (c *pgdriver.Connector, err error) {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.sqlite.close()
+	return s.db.Close()
+}
 
 // Name names the health check.
 func (s *Store) Name() string { return "database" }

@@ -59,3 +59,25 @@ func TestContracts(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLiteManyConnections runs the contracts with a pool of several
+// SQLite connections: WAL, busy_timeout and BEGIN IMMEDIATE must keep
+// concurrent writers from failing with SQLITE_BUSY.
+func TestSQLiteManyConnections(t *testing.T) {
+	open := func(t *testing.T) *Store {
+		s, err := Open(t.Context(), Config{DatabaseURL: "sqlite:" + t.TempDir() + "/a.db", MaxOpenConns: 8}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	portstest.TestUsers(t, func(t *testing.T) ports.Users { return open(t) })
+	portstest.TestRefreshTokens(t, func(t *testing.T) (ports.RefreshTokens, ports.Users) { s := open(t); return s, s })
+	// The first login is a transaction: concurrent first logins for one
+	// phone on several connections must still create one user.
+	portstest.TestLogins(t, func(t *testing.T) portstest.LoginStore { return open(t) })
+}

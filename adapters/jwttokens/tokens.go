@@ -15,7 +15,6 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
-	"go.uber.org/fx"
 
 	"github.com/authd/authd/ports"
 )
@@ -128,15 +127,6 @@ func (t *Tokens) IssueAccess(_ context.Context, userID, sessionID string, now ti
 		return ports.AccessToken{}, fmt.Errorf("jwttokens: sign: %w", err)
 	}
 	return ports.AccessToken{Token: string(signed), ExpiresAt: exp, TTL: t.ttl}, nil
-}
-
-// Module supplies cfg and provides *Tokens as ports.Tokens and as itself
-// (the HTTP adapter serves its JWKS).
-func Module(cfg Config) fx.Option {
-	return fx.Module("jwttokens",
-		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(New, fx.As(fx.Self()), fx.As(new(ports.Tokens)))),
-	)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -4,8 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"go.uber.org/fx"
-
 	"github.com/authd/authd/ports"
 )
 
@@ -61,16 +59,6 @@ func New() *Store {
 		cooldowns: map[ports.CodeKey]time.Time{},
 		counters:  map[counterKey]*counter{},
 	}
-}
-
-// Module provides one Store as both ports.Codes and ports.RateLimiter.
-func Module() fx.Option {
-	return fx.Module("memcode",
-		fx.Provide(fx.Annotate(New,
-			fx.As(new(ports.Codes)),
-			fx.As(new(ports.RateLimiter)),
-		)),
-	)
 }
 
 // count returns the live counter for k, or nil if it is absent or expired.

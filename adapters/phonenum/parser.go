@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"go.uber.org/fx"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -95,12 +94,4 @@ func smsCapable(num *phonenumbers.PhoneNumber) bool {
 		return true
 	}
 	return false
-}
-
-// Module supplies cfg and provides the parser as ports.PhoneParser.
-func Module(cfg Config) fx.Option {
-	return fx.Module("phonenum",
-		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(New, fx.As(new(ports.PhoneParser)))),
-	)
 }

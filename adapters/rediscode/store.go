@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
-	"go.uber.org/fx"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -44,26 +43,6 @@ func New(cfg Config) (*Store, error) {
 		return nil, domain.Unavailable("redis", err)
 	}
 	return &Store{client: client, prefix: cfg.prefix()}, nil
-}
-
-// Module provides one Store as ports.Codes, ports.RateLimiter and a
-// ports.HealthCheck in the "health" group, and closes it on stop.
-func Module(cfg Config) fx.Option {
-	return fx.Module("rediscode",
-		fx.Supply(cfg),
-		fx.Provide(
-			fx.Annotate(New,
-				fx.As(fx.Self()),
-				fx.As(new(ports.Codes)),
-				fx.As(new(ports.RateLimiter)),
-				fx.OnStop(func(_ context.Context, s *Store) error { s.Close(); return nil }),
-			),
-			fx.Annotate(
-				func(s *Store) ports.HealthCheck { return s },
-				fx.ResultTags(`group:"health"`),
-			),
-		),
-	)
 }
 
 // Close closes the connections.

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/ccojocar/zxcvbn-go/match"
-	"go.uber.org/fx"
 
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
@@ -113,12 +112,4 @@ func reason(seq []match.Match) string {
 		return "dates are easy to guess"
 	}
 	return "too easy to guess"
-}
-
-// Module supplies cfg and provides the checker as ports.PasswordStrength.
-func Module(cfg Config) fx.Option {
-	return fx.Module("strength",
-		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(New, fx.As(new(ports.PasswordStrength)))),
-	)
 }

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.uber.org/fx"
 
 	"github.com/authd/authd/ports"
 )
@@ -39,14 +38,4 @@ func (*IDs) NewID() string {
 		return uuid.NewString()
 	}
 	return id.String()
-}
-
-// Module provides the clock as ports.Clock and the generator as ports.IDs.
-func Module() fx.Option {
-	return fx.Module("system",
-		fx.Provide(
-			fx.Annotate(NewClock, fx.As(new(ports.Clock))),
-			fx.Annotate(NewIDs, fx.As(new(ports.IDs))),
-		),
-	)
 }

@@ -294,3 +294,20 @@ func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.Refresh
 	u, err := s.ByID(ctx, old.UserID)
 	return old, u, err
 }
+
+// ReplacePassword implements ports.Logins: both writes under one lock.
+func (s *Store) ReplacePassword(_ context.Context, userID, hash, keep string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return s.Err
+	}
+	u, ok := s.users[userID]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	u.PasswordHash, u.UpdatedAt = hash, now
+	s.users[userID] = u
+	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, now)
+	return nil
+}

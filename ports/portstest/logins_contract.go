@@ -94,6 +94,7 @@ func TestLogins(t *testing.T, newStore func(t *testing.T) LoginStore) {
 		}
 	})
 	testRefresh(t, newStore)
+	testReplacePassword(t, newStore)
 }
 
 func testRefresh(t *testing.T, newStore func(t *testing.T) LoginStore) {
@@ -142,5 +143,42 @@ func testRefresh(t *testing.T, newStore func(t *testing.T) LoginStore) {
 		if n := wins.Load(); n != 1 {
 			t.Fatalf("%d concurrent refreshes won, want 1", n)
 		}
+	})
+}
+
+func testReplacePassword(t *testing.T, newStore func(t *testing.T) LoginStore) {
+	// setup logs user 1 in twice (families fam1, fam2) and user 2 once.
+	setup := func(t *testing.T) (LoginStore, domain.User) {
+		s := newStore(t)
+		u, _, err := s.StartPhoneLogin(ctx(t), candidate(1), token("", "fam1", 1), contractTime)
+		wantErr(t, "login 1", err, nil)
+		_, _, err = s.StartPhoneLogin(ctx(t), candidate(1), token("", "fam2", 2), contractTime)
+		wantErr(t, "login 2", err, nil)
+		_, _, err = s.StartPhoneLogin(ctx(t), candidate(2), token("", "fam3", 3), contractTime)
+		wantErr(t, "other user's login", err, nil)
+		return s, u
+	}
+	t.Run("ReplacePassword keeps one session", func(t *testing.T) {
+		s, u := setup(t)
+		now := contractTime.Add(time.Minute)
+		wantErr(t, "replace", s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "fam2", now), nil)
+		got, err := s.ByID(ctx(t), u.ID)
+		wantErr(t, "read back", err, nil)
+		if got.PasswordHash != "$argon2id$new" {
+			t.Fatalf("password hash = %q", got.PasswordHash)
+		}
+		sameTime(t, "UpdatedAt", got.UpdatedAt, now)
+		wantRevoked(t, s, map[int]bool{1: true, 2: false, 3: false})
+	})
+	t.Run("ReplacePassword ends every session", func(t *testing.T) {
+		s, u := setup(t)
+		wantErr(t, "replace", s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "", contractTime), nil)
+		wantRevoked(t, s, map[int]bool{1: true, 2: true, 3: false})
+	})
+	t.Run("ReplacePassword unknown user", func(t *testing.T) {
+		s, _ := setup(t)
+		err := s.ReplacePassword(ctx(t), testID('u', 99), "$argon2id$new", "", contractTime)
+		wantErr(t, "unknown user", err, domain.ErrNotFound)
+		wantRevoked(t, s, map[int]bool{1: false, 2: false, 3: false})
 	})
 }

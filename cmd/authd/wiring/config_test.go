@@ -17,7 +17,7 @@ func TestLoadSettingsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.HTTPAddr != ":8080" || s.CodeTTL != 5*time.Minute || s.CodeLength != 6 || !s.ExposePhoneLookup ||
-		len(s.SMSProviders) != 1 || s.SMSProviders[0] != "console" || s.JWTRefreshTT != 720*time.Hour {
+		len(s.SMSProviders) != 1 || s.SMSProviders[0] != "console" || s.JWTRefreshTTL != 720*time.Hour {
 		t.Fatalf("defaults not applied: %+v", s)
 	}
 }

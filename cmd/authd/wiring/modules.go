@@ -80,7 +80,8 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 // useCases provides every use case; app itself knows nothing of fx. At
 // stop, reset texts still being sent in the background are waited for.
 var useCases = fx.Module("app", fx.Provide(
-	app.NewSessions, app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
+	app.NewSessions, app.NewCodeVerifier, app.NewPasswords, app.NewInitialPassword,
+	app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
 ), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
@@ -114,7 +115,7 @@ func appConfig(s Settings) (app.Config, error) {
 			return app.Config{}, &domain.ConfigError{Key: key, Msg: "must be at least 1"}
 		}
 	}
-	if s.JWTRefreshTT <= 0 {
+	if s.JWTRefreshTTL <= 0 {
 		return app.Config{}, &domain.ConfigError{Key: "AUTHD_JWT_REFRESH_TTL", Msg: "must be positive"}
 	}
 	secret, err := codeSecret(s)
@@ -123,8 +124,8 @@ func appConfig(s Settings) (app.Config, error) {
 	}
 	return app.Config{Code: policy, CodeSecret: secret, Regions: regions,
 		IPCodeLimit: s.IPCodeLimit, IPLoginLimit: s.IPLoginLimit, LoginFailureLimit: s.LoginFailureLimit,
-		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTT,
-		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPass}, nil
+		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTTL,
+		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPassword}, nil
 }
 
 func newLogger(s Settings, stdout io.Writer) func() (*slog.Logger, error) {
@@ -149,7 +150,7 @@ func newRegistry() (prometheus.Registerer, prometheus.Gatherer) {
 // every vendor that may carry it; without one each registration would fail
 // at that vendor and count against its circuit breaker.
 func initialPasswordTemplates(s Settings) error {
-	if !s.SendInitialPass {
+	if !s.SendInitialPassword {
 		return nil
 	}
 	for _, p := range s.SMSProviders {

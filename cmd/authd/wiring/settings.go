@@ -16,13 +16,13 @@ type Settings struct {
 	RedisKeyPrefix string   `env:"AUTHD_REDIS_KEY_PREFIX" default:"authd" help:"first part of every Redis key"`
 	LogLevel       string   `env:"AUTHD_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 
-	SMSProviders      []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
-	SMSDefaultRegion  string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
-	SMSAllowedRegions string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
-	SMSBudget         time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`
-	SMSBreakerFails   int           `env:"AUTHD_SMS_BREAKER_FAILURES" default:"5" help:"consecutive failures that open a vendor's circuit breaker"`
-	SMSBreakerCool    time.Duration `env:"AUTHD_SMS_BREAKER_COOLDOWN" default:"30s" help:"how long an open breaker skips the vendor before one probe"`
-	SMSReceiptSecret  string        `env:"AUTHD_SMS_RECEIPT_SECRET" secret:"true" help:"shared secret vendors put in the receipt callback URL (?secret=); empty: receipt routes off"`
+	SMSProviders       []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
+	SMSDefaultRegion   string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
+	SMSAllowedRegions  string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
+	SMSBudget          time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`
+	SMSBreakerFails    int           `env:"AUTHD_SMS_BREAKER_FAILURES" default:"5" help:"consecutive failures that open a vendor's circuit breaker"`
+	SMSBreakerCooldown time.Duration `env:"AUTHD_SMS_BREAKER_COOLDOWN" default:"30s" help:"how long an open breaker skips the vendor before one probe"`
+	SMSReceiptSecret   string        `env:"AUTHD_SMS_RECEIPT_SECRET" secret:"true" help:"shared secret vendors put in the receipt callback URL (?secret=); empty: receipt routes off"`
 
 	TencentSecretID        string        `env:"AUTHD_SMS_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId"`
 	TencentSecretKey       string        `env:"AUTHD_SMS_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey"`
@@ -53,18 +53,18 @@ type Settings struct {
 	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone per day"`
 	CodeSecret      string        `env:"AUTHD_CODE_SECRET" secret:"true" help:"HMAC key for stored code digests, shared by every instance; empty: generated once under the data dir"`
 
-	IPCodeLimit       int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"code requests per client IP per hour (refused ones count too)"`
-	IPLoginLimit      int  `env:"AUTHD_IP_LOGIN_LIMIT" default:"100" help:"failed logins (code or password) per client IP per hour"`
-	LoginFailureLimit int  `env:"AUTHD_LOGIN_FAILURE_LIMIT" default:"5" help:"failed password logins per login name per 15 minutes"`
-	PhoneLookupLimit  int  `env:"AUTHD_PHONE_LOOKUP_LIMIT" default:"60" help:"GET /v1/users/exists per client IP per hour"`
-	ExposePhoneLookup bool `env:"AUTHD_EXPOSE_PHONE_LOOKUP" default:"true" help:"serve GET /v1/users/exists"`
-	SendInitialPass   bool `env:"AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD" default:"false" help:"text a random password at SMS registration (weaker than passwordless: off by default)"`
+	IPCodeLimit         int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"code requests per client IP per hour (refused ones count too)"`
+	IPLoginLimit        int  `env:"AUTHD_IP_LOGIN_LIMIT" default:"100" help:"failed logins (code or password) per client IP per hour"`
+	LoginFailureLimit   int  `env:"AUTHD_LOGIN_FAILURE_LIMIT" default:"5" help:"failed password logins per login name per 15 minutes"`
+	PhoneLookupLimit    int  `env:"AUTHD_PHONE_LOOKUP_LIMIT" default:"60" help:"GET /v1/users/exists per client IP per hour"`
+	ExposePhoneLookup   bool `env:"AUTHD_EXPOSE_PHONE_LOOKUP" default:"true" help:"serve GET /v1/users/exists"`
+	SendInitialPassword bool `env:"AUTHD_REGISTRATION_SEND_INITIAL_PASSWORD" default:"false" help:"text a random password at SMS registration (weaker than passwordless: off by default)"`
 
-	JWTIssuer    string        `env:"AUTHD_JWT_ISSUER" default:"authd" help:"iss claim"`
-	JWTAudience  string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
-	JWTAccessTTL time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
-	JWTRefreshTT time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
-	JWTKeyFile   string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
+	JWTIssuer     string        `env:"AUTHD_JWT_ISSUER" default:"authd" help:"iss claim"`
+	JWTAudience   string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
+	JWTAccessTTL  time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
+	JWTRefreshTTL time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
+	JWTKeyFile    string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
 
 	PasswordMinScore int           `env:"AUTHD_PASSWORD_MIN_SCORE" default:"3" help:"lowest zxcvbn score (1..4) a new password must reach"`
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`

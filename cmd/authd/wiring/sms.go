@@ -16,7 +16,7 @@ func SMSConfig(s Settings, stdout io.Writer) sms.Config {
 		Providers:       s.SMSProviders,
 		Budget:          s.SMSBudget,
 		BreakerFailures: s.SMSBreakerFails,
-		BreakerCooldown: s.SMSBreakerCool,
+		BreakerCooldown: s.SMSBreakerCooldown,
 		Console:         console.Config{Writer: stdout},
 		Tencent: tencent.Config{
 			SecretID: s.TencentSecretID, SecretKey: s.TencentSecretKey, SDKAppID: s.TencentSDKAppID,
