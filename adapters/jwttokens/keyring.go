@@ -75,7 +75,7 @@ type keyring struct {
 	dataDir string
 	log     *slog.Logger
 
-	mu      sync.Mutex                   // serialises reloads
+	mu      sync.Mutex                    // serialises reloads
 	private map[string]ed25519.PrivateKey // opened keys by kid, so a reload decrypts only new ones
 
 	stop chan struct{}
