@@ -2,12 +2,9 @@ package test
 
 import (
 	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +14,60 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
+	"github.com/authd/authd/adapters/bunstore"
+	"github.com/authd/authd/adapters/jwttokens"
+	"github.com/authd/authd/cmd/authd/wiring"
+	"github.com/authd/authd/ports"
 	"github.com/authd/authd/ports/portstest"
 	"github.com/authd/authd/test/harness"
 )
 
-// instanceKey reads the signing key the instance generated in its data dir.
+// instanceKey reads the signing key the embedded instance keeps in its
+// database, opened with the key-encryption key derived from its code secret.
 func instanceKey(t *testing.T, inst *harness.Instance) ed25519.PrivateKey {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(inst.DataDir, "jwt-ed25519.pem"))
+	settings, err := wiring.LoadSettings("", []string{"AUTHD_DATA_DIR=" + inst.DataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := pem.Decode(raw)
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	keys := storedKeys(t, wiring.StoreConfig(settings).DatabaseURL)
+	if len(keys) != 1 {
+		t.Fatalf("%d stored signing keys, want 1", len(keys))
+	}
+	rot, err := wiring.JWTRotation(settings)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return k.(ed25519.PrivateKey)
+	return openKey(t, rot.Secret, keys[0])
+}
+
+// storedKeys lists the signing keys in the database at dbURL.
+func storedKeys(t *testing.T, dbURL string) []ports.SigningKey {
+	t.Helper()
+	st, err := bunstore.Open(t.Context(), bunstore.Config{DatabaseURL: dbURL}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	keys, err := st.ListSigningKeys(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// openKey decrypts a stored key as authd does.
+func openKey(t *testing.T, secret []byte, k ports.SigningKey) ed25519.PrivateKey {
+	t.Helper()
+	sealer, err := jwttokens.NewSealer(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := sealer.Open(k.ID, k.SealedPrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ed25519.NewKeyFromSeed(seed)
 }
 
 func TestAccessTokensVerifyWithJWKSAlone(t *testing.T) {

@@ -76,6 +76,23 @@ var schemaSteps = []schemaStep{{
 		`CREATE INDEX IF NOT EXISTS refresh_tokens_revoked_family_idx ON refresh_tokens (family_id) WHERE revoked_at IS NOT NULL`,
 	},
 }, {
+	name:    "20261201000005",
+	comment: "signing_keys",
+	// Access-token signing keys shared by every instance (the private half
+	// encrypted by the token adapter). The unique generation is what lets
+	// concurrent first starts and rotations agree on one order.
+	ddl: []string{
+		`CREATE TABLE IF NOT EXISTS signing_keys (
+			id text PRIMARY KEY,
+			generation bigint NOT NULL,
+			algorithm text NOT NULL,
+			public_key {bytes} NOT NULL,
+			sealed_private_key {bytes} NOT NULL,
+			created_at {ts} NOT NULL,
+			active_from {ts} NOT NULL)`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS signing_keys_generation_key ON signing_keys (generation)`,
+	},
+}, {
 	name:    "20261201000006",
 	comment: "security_events",
 	// The security-event log, also the webhook outbox. No foreign key to

@@ -10,7 +10,7 @@ import (
 )
 
 // Module provides the store as ports.Users, ports.RefreshTokens,
-// ports.SMSLog and, in the value group "health", as ports.HealthCheck. At
+// ports.SMSLog, ports.SigningKeys and, in the value group "health", as ports.HealthCheck. At
 // start an embedded SQLite database migrates itself; a Postgres database is
 // only checked and the start fails when its schema is behind (migrations
 // there are an operator's step: "authd migrate").
@@ -24,6 +24,7 @@ func Module(cfg Config) fx.Option {
 				fx.As(new(ports.RefreshTokens)),
 				fx.As(new(ports.Logins)),
 				fx.As(new(ports.SMSLog)),
+				fx.As(new(ports.SigningKeys)),
 				fx.OnStart(func(ctx context.Context, s *Store) error { return s.startCheck(ctx) }),
 				fx.OnStop(func(_ context.Context, s *Store) error { return s.Close() }),
 			),

@@ -20,7 +20,7 @@ func TestVerifiedTokensStillExpire(t *testing.T) {
 	if _, err := tk.VerifyAccess(t.Context(), at.Token, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := tk.verified.get(at.Token); !ok {
+	if _, ok := tk.keys.Load().verified.get(at.Token); !ok {
 		t.Fatal("a verified token is not cached")
 	}
 	// The second call is served from the cache and must still apply exp.

@@ -15,7 +15,8 @@ type Config struct {
 	// AccessTTL is AUTHD_JWT_ACCESS_TTL, the token lifetime; 0 means 15m.
 	AccessTTL time.Duration
 	// KeyFile is AUTHD_JWT_KEY_FILE: a PEM PKCS#8 Ed25519 private key (what
-	// "authd keys generate" prints). Empty means the generated key in DataDir.
+	// "authd keys generate" prints). Empty means the generated key in DataDir
+	// for New; NewRotating imports that file, if any, as its first key.
 	KeyFile string
 	// DataDir is AUTHD_DATA_DIR, where a generated key is kept as
 	// jwt-ed25519.pem; empty means "./data".

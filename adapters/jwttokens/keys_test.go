@@ -44,7 +44,7 @@ func TestGeneratedKeySurvivesRestart(t *testing.T) {
 	}
 
 	second := newTestTokens(t, Config{DataDir: dir})
-	if second.kid != first.kid {
+	if second.KeyID() != first.KeyID() {
 		t.Fatal("restart generated a new key")
 	}
 	if _, err := second.VerifyAccess(ctx, at.Token, t0); err != nil {
@@ -64,7 +64,7 @@ func TestConcurrentFirstStartsAgree(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			kids[i] = tk.kid
+			kids[i] = tk.KeyID()
 		})
 	}
 	wg.Wait()
@@ -99,7 +99,7 @@ func TestKeyFile(t *testing.T) {
 	}
 	dataDir := filepath.Join(dir, "data")
 	tk := newTestTokens(t, Config{KeyFile: path, DataDir: dataDir})
-	if !tk.priv.Equal(priv) {
+	if !tk.fixedKey().Equal(priv) {
 		t.Fatal("the key file was not used")
 	}
 	if _, err := os.Stat(dataDir); !errors.Is(err, os.ErrNotExist) {
@@ -157,7 +157,7 @@ func TestJWKS(t *testing.T) {
 	if err := json.Unmarshal(tk.JWKS(), &doc); err != nil || len(doc.Keys) != 1 {
 		t.Fatalf("JWKS %s: %v", tk.JWKS(), err)
 	}
-	pub := tk.priv.Public().(ed25519.PublicKey)
+	pub := tk.fixedKey().Public().(ed25519.PublicKey)
 	want := map[string]any{"kty": "OKP", "crv": "Ed25519", "x": base64.RawURLEncoding.EncodeToString(pub),
 		"kid": tk.KeyID(), "alg": "EdDSA", "use": "sig"}
 	if len(doc.Keys[0]) != len(want) {

@@ -2,18 +2,16 @@ package jwttokens
 
 import (
 	"context"
-	"crypto"
 	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
 
 	"github.com/authd/authd/ports"
@@ -25,16 +23,15 @@ var _ ports.Tokens = (*Tokens)(nil)
 // token or any other JWT signed by the same key from passing as one.
 const tokenType = "at+jwt"
 
-// Tokens implements ports.Tokens with one Ed25519 key.
+// Tokens implements ports.Tokens with Ed25519 keys: one fixed key (from
+// AUTHD_JWT_KEY_FILE), or the rotating keys every instance shares through
+// ports.SigningKeys (see NewRotating).
 type Tokens struct {
 	issuer   string
 	audience string
 	ttl      time.Duration
-	priv     ed25519.PrivateKey
-	kid      string
-	jwks     []byte
-	pub      ed25519.PublicKey
-	verified *verifiedCache
+	keys     atomic.Pointer[keySet]
+	ring     *keyring // nil with a fixed key
 }
 
 // verifiedCacheSize is the tokens kept per generation: a few MiB at most.
@@ -54,54 +51,55 @@ func New(cfg Config, log *slog.Logger) (*Tokens, error) {
 	return newTokens(cfg, priv)
 }
 
-// newTokens builds Tokens around a parsed key; cfg has its defaults.
+// newTokens builds Tokens around one fixed key; cfg has its defaults.
 func newTokens(cfg Config, priv ed25519.PrivateKey) (*Tokens, error) {
 	pub, _ := priv.Public().(ed25519.PublicKey)
-	kid, jwks, err := publish(pub)
+	kid, err := thumbprint(pub)
 	if err != nil {
 		return nil, err
 	}
-	return &Tokens{
-		issuer: cfg.Issuer, audience: cfg.Audience, ttl: cfg.AccessTTL,
-		priv: priv, kid: kid, jwks: jwks,
-		pub: pub, verified: newVerifiedCache(verifiedCacheSize),
-	}, nil
+	ks, err := newKeySet([]signer{{kid: kid, priv: priv}}, []publicKey{{kid, pub}}, kid)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tokens{issuer: cfg.Issuer, audience: cfg.Audience, ttl: cfg.AccessTTL}
+	t.keys.Store(ks)
+	return t, nil
 }
 
-// publish returns the RFC 7638 thumbprint of pub as the key id, and the
-// public JWK Set that /.well-known/jwks.json serves.
-func publish(pub ed25519.PublicKey) (kid string, set []byte, err error) {
-	key, err := jwk.FromRaw(pub)
-	if err != nil {
-		return "", nil, fmt.Errorf("jwk from ed25519 key: %w", err)
+// snapshot is the current key set. Rotating Tokens have none before their
+// start hook ran; fx starts them before anything that uses them.
+func (t *Tokens) snapshot() (*keySet, error) {
+	ks := t.keys.Load()
+	if ks == nil {
+		return nil, errors.New("jwttokens: keys not loaded yet")
 	}
-	tp, err := key.Thumbprint(crypto.SHA256)
-	if err != nil {
-		return "", nil, fmt.Errorf("jwk thumbprint: %w", err)
-	}
-	kid = base64.RawURLEncoding.EncodeToString(tp)
-	for k, v := range map[string]any{jwk.KeyIDKey: kid, jwk.AlgorithmKey: jwa.EdDSA, jwk.KeyUsageKey: jwk.ForSignature} {
-		if err := key.Set(k, v); err != nil {
-			return "", nil, fmt.Errorf("jwk set %s: %w", k, err)
-		}
-	}
-	keys := jwk.NewSet()
-	if err := keys.AddKey(key); err != nil {
-		return "", nil, fmt.Errorf("jwk set: %w", err)
-	}
-	set, err = json.Marshal(keys)
-	if err != nil {
-		return "", nil, fmt.Errorf("marshal jwks: %w", err)
-	}
-	return kid, set, nil
+	return ks, nil
 }
 
-// JWKS returns the public JWK Set as JSON. The slice is shared: do not
-// modify it.
-func (t *Tokens) JWKS() []byte { return t.jwks }
+// JWKS returns the public JWK Set as JSON: every key that is or will be
+// signing, and retired ones until their last token has expired. The slice
+// is shared: do not modify it.
+func (t *Tokens) JWKS() []byte {
+	ks, err := t.snapshot()
+	if err != nil {
+		return []byte(`{"keys":[]}`)
+	}
+	return ks.jwks
+}
 
-// KeyID returns the "kid" of the signing key.
-func (t *Tokens) KeyID() string { return t.kid }
+// KeyID returns the "kid" of the key that signs now.
+func (t *Tokens) KeyID() string {
+	ks, err := t.snapshot()
+	if err != nil {
+		return ""
+	}
+	s, err := ks.signerAt(time.Now())
+	if err != nil {
+		return ""
+	}
+	return s.kid
+}
 
 // IssueAccess implements ports.Tokens.
 func (t *Tokens) IssueAccess(_ context.Context, userID, sessionID string, now time.Time) (ports.AccessToken, error) {
@@ -118,11 +116,19 @@ func (t *Tokens) IssueAccess(_ context.Context, userID, sessionID string, now ti
 	if err != nil {
 		return ports.AccessToken{}, fmt.Errorf("jwttokens: claims: %w", err)
 	}
+	ks, err := t.snapshot()
+	if err != nil {
+		return ports.AccessToken{}, err
+	}
+	key, err := ks.signerAt(now)
+	if err != nil {
+		return ports.AccessToken{}, err
+	}
 	hdr := jws.NewHeaders()
-	if err := errors.Join(hdr.Set(jws.KeyIDKey, t.kid), hdr.Set(jws.TypeKey, tokenType)); err != nil {
+	if err := errors.Join(hdr.Set(jws.KeyIDKey, key.kid), hdr.Set(jws.TypeKey, tokenType)); err != nil {
 		return ports.AccessToken{}, fmt.Errorf("jwttokens: headers: %w", err)
 	}
-	signed, err := jws.Sign(payload, jws.WithKey(jwa.EdDSA, t.priv, jws.WithProtectedHeaders(hdr)))
+	signed, err := jws.Sign(payload, jws.WithKey(jwa.EdDSA, key.priv, jws.WithProtectedHeaders(hdr)))
 	if err != nil {
 		return ports.AccessToken{}, fmt.Errorf("jwttokens: sign: %w", err)
 	}

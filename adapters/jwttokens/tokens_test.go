@@ -90,7 +90,7 @@ func TestWireFormat(t *testing.T) {
 	if json.Unmarshal(hb, &hdr) != nil || json.Unmarshal(cb, &claims) != nil {
 		t.Fatalf("undecodable token %s", at.Token)
 	}
-	pub := tk.priv.Public().(ed25519.PublicKey)
+	pub := tk.fixedKey().Public().(ed25519.PublicKey)
 	// RFC 7638: SHA-256 over the required members in lexicographic order.
 	sum := sha256.Sum256([]byte(`{"crv":"Ed25519","kty":"OKP","x":"` + b64.EncodeToString(pub) + `"}`))
 	wantHdr := map[string]any{"alg": "EdDSA", "typ": "at+jwt", "kid": b64.EncodeToString(sum[:])}
@@ -118,7 +118,7 @@ func TestVerifyRefuses(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	tk := newTestTokens(t, Config{DataDir: dir})
-	priv, kid := tk.priv, tk.kid
+	priv, kid := tk.fixedKey(), tk.KeyID()
 	pub := priv.Public().(ed25519.PublicKey)
 	good, _ := tk.IssueAccess(ctx, "user-1", "fam-1", t0)
 	parts := strings.Split(good.Token, ".")
@@ -230,7 +230,7 @@ func BenchmarkSign(b *testing.B) {
 // BenchmarkVerify is a token's first use: signature and claims checked.
 func BenchmarkVerify(b *testing.B) {
 	tk := newTestTokens(b, Config{})
-	tk.verified = newVerifiedCache(1) // three tokens in turn always miss two generations of one
+	tk.keys.Load().verified = newVerifiedCache(1) // three tokens in turn always miss two generations of one
 	ctx := context.Background()
 	var tokens [3]string
 	for i := range tokens {
@@ -257,3 +257,6 @@ func BenchmarkVerifyAgain(b *testing.B) {
 		}
 	}
 }
+
+// fixedKey is the private key of Tokens built with one fixed key.
+func (t *Tokens) fixedKey() ed25519.PrivateKey { return t.keys.Load().signers[0].priv }

@@ -2,6 +2,7 @@ package jwttokens
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"slices"
@@ -35,16 +36,24 @@ type header struct {
 // than going through jwt.Parse, whose generic claim handling cost as much
 // as the Ed25519 check itself on the GET /v1/me path.
 func (t *Tokens) VerifyAccess(_ context.Context, token string, now time.Time) (domain.AccessClaims, error) {
-	if cl, ok := t.verified.get(token); ok {
+	ks, err := t.snapshot()
+	if err != nil {
+		return domain.AccessClaims{}, domain.ErrInvalidToken
+	}
+	if cl, ok := ks.verified.get(token); ok {
 		if !inWindow(cl.IssuedAt.Unix(), cl.ExpiresAt.Unix(), nil, now) {
 			return domain.AccessClaims{}, domain.ErrInvalidToken
 		}
 		return cl, nil
 	}
-	if len(token) > maxTokenLen || !t.headerOK(token) {
+	if len(token) > maxTokenLen {
 		return domain.AccessClaims{}, domain.ErrInvalidToken
 	}
-	payload, err := jws.Verify([]byte(token), jws.WithKey(jwa.EdDSA, t.pub))
+	pub, ok := headerKey(ks, token)
+	if !ok {
+		return domain.AccessClaims{}, domain.ErrInvalidToken
+	}
+	payload, err := jws.Verify([]byte(token), jws.WithKey(jwa.EdDSA, pub))
 	if err != nil {
 		return domain.AccessClaims{}, domain.ErrInvalidToken
 	}
@@ -55,7 +64,7 @@ func (t *Tokens) VerifyAccess(_ context.Context, token string, now time.Time) (d
 	cl := domain.AccessClaims{Subject: c.Sub, ID: c.Jti, SessionID: c.Sid,
 		IssuedAt: time.Unix(*c.Iat, 0).UTC(), ExpiresAt: time.Unix(*c.Exp, 0).UTC()}
 	if c.Nbf == nil {
-		t.verified.put(token, cl) // nbf-less, like ours: the window is iat..exp
+		ks.verified.put(token, cl) // nbf-less, like ours: the window is iat..exp
 	}
 	return cl, nil
 }
@@ -106,23 +115,27 @@ func inWindow(iat, exp int64, nbf *int64, now time.Time) bool {
 	return n < exp+s && iat <= n+s && (nbf == nil || *nbf <= n+s)
 }
 
-// headerOK checks the protected header of a compact JWS before any
+// headerKey checks the protected header of a compact JWS before any
 // cryptography: alg pinned to EdDSA (no "none", no HMAC keyed with the
-// public key), the access token type, our key id, and no critical
-// extensions, since we implement none.
-func (t *Tokens) headerOK(token string) bool {
+// public key), the access token type, a key id we publish, and no critical
+// extensions, since we implement none. It returns the key named by kid.
+func headerKey(ks *keySet, token string) (ed25519.PublicKey, bool) {
 	encoded, rest, ok := strings.Cut(token, ".")
 	if !ok || strings.Count(rest, ".") != 1 {
-		return false
+		return nil, false
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(encoded)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	var h header
 	if err := json.Unmarshal(raw, &h); err != nil {
-		return false
+		return nil, false
 	}
 	typ := strings.TrimPrefix(strings.ToLower(h.Typ), "application/")
-	return h.Alg == jwa.EdDSA.String() && typ == tokenType && h.Kid == t.kid && h.Crit == nil
+	if h.Alg != jwa.EdDSA.String() || typ != tokenType || h.Crit != nil {
+		return nil, false
+	}
+	pub, ok := ks.pubs[h.Kid]
+	return pub, ok
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,15 +97,94 @@ func users(ctx context.Context, s wiring.Settings, args []string, stdout io.Writ
 	return nil
 }
 
-// keys generate prints a new PEM signing key for AUTHD_JWT_KEY_FILE.
-func keys(args []string, stdout io.Writer) error {
-	if len(args) != 1 || args[0] != "generate" {
-		return usageError("usage: authd keys generate > key.pem")
+// keys generate prints a new PEM signing key for AUTHD_JWT_KEY_FILE; keys
+// rotate and keys list manage the rotating keys in the database.
+func keys(ctx context.Context, s wiring.Settings, args []string, stdout io.Writer) error {
+	const usage = "usage: authd keys generate > key.pem | authd keys list | authd keys rotate [-activate-after 25s]"
+	if len(args) == 0 {
+		return usageError(usage)
 	}
-	pem, err := jwttokens.GenerateKeyPEM()
+	switch args[0] {
+	case "generate":
+		if len(args) != 1 {
+			return usageError(usage)
+		}
+		pem, err := jwttokens.GenerateKeyPEM()
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(pem)
+		return err
+	case "list", "rotate":
+	default:
+		return usageError(usage)
+	}
+	fs := flag.NewFlagSet("keys "+args[0], flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	activateAfter := fs.Duration("activate-after", jwttokens.ActivationDelay(s.JWTKeyPollInterval),
+		"how long the new key is only published before it signs")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 || (args[0] == "list" && fs.NFlag() != 0) {
+		return usageError(usage)
+	}
+	if *activateAfter < 0 {
+		return usageError("-activate-after must not be negative")
+	}
+	if s.JWTKeyFile != "" {
+		return &domain.ConfigError{Key: "AUTHD_JWT_KEY_FILE",
+			Msg: "is set, so authd signs with that one key: rotate by replacing the file and restarting, or unset it to use the keys in the database"}
+	}
+	rot, err := wiring.JWTRotation(s)
 	if err != nil {
 		return err
 	}
-	_, err = stdout.Write(pem)
-	return err
+	sealer, err := jwttokens.NewSealer(rot.Secret)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, s)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.CheckSchema(ctx); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	if args[0] == "rotate" {
+		// Import the data dir's key first, as a start would: a rotation
+		// before the first start must not orphan the key tokens use today.
+		if err := jwttokens.EnsureFirstKey(ctx, st, sealer, s.DataDir, now, slog.New(slog.DiscardHandler)); err != nil {
+			return err
+		}
+		k, err := jwttokens.Rotate(ctx, st, sealer, now, *activateAfter)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "generation %d, kid %s: published now, signs from %s\n", k.Generation, k.ID, k.ActiveFrom.Format(time.RFC3339))
+	}
+	stored, err := st.ListSigningKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range jwttokens.Classify(stored, now, s.JWTAccessTTL) {
+		fmt.Fprintln(stdout, describeKey(k))
+	}
+	if len(stored) == 0 {
+		fmt.Fprintln(stdout, "no signing keys yet: the first start makes one")
+	}
+	return nil
+}
+
+// describeKey is one line of "authd keys list".
+func describeKey(k jwttokens.KeyStatus) string {
+	line := fmt.Sprintf("%-4d %s  %-8s created %s", k.Key.Generation, k.Key.ID, k.State, k.Key.CreatedAt.Format(time.RFC3339))
+	switch k.State {
+	case jwttokens.StateNext:
+		line += ", signs from " + k.Until.Format(time.RFC3339)
+	case jwttokens.StateRetired:
+		line += ", published until " + k.Until.Format(time.RFC3339)
+	case jwttokens.StateExpired:
+		line += ", pruned at the next reload"
+	}
+	return line
 }

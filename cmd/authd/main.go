@@ -6,6 +6,8 @@
 //	authd sms test-send --phone P [--provider tencent]
 //	                                       send one test message with the configured vendor
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
+//	authd keys list                        list the signing keys in the database
+//	authd keys rotate [-activate-after D]  add a new signing key; every instance signs with it after D
 //	authd config                           print the effective configuration, secrets masked
 //
 // Configuration comes from -config FILE (or AUTHD_CONFIG) and AUTHD_*
@@ -56,7 +58,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "sms":
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
-		err = keys(rest, stdout)
+		err = keys(ctx, settings, rest, stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)

@@ -24,3 +24,7 @@ func TestFakeStoreRefreshTokens(t *testing.T) {
 func TestFakeStoreLogins(t *testing.T) {
 	portstest.TestLogins(t, func(*testing.T) portstest.LoginStore { return portstest.NewStore() })
 }
+
+func TestFakeSigningKeys(t *testing.T) {
+	portstest.TestSigningKeys(t, func(*testing.T) ports.SigningKeys { return &portstest.SigningKeys{} })
+}

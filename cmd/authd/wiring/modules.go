@@ -43,8 +43,11 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		codes = rediscode.Module(rc)
 	}
 	smsCfg := SMSConfig(s, stdout)
-	jwtCfg := jwttokens.Config{Issuer: s.JWTIssuer, Audience: s.JWTAudience, AccessTTL: s.JWTAccessTTL,
-		KeyFile: s.JWTKeyFile, DataDir: s.DataDir}
+	jwtCfg := JWTConfig(s)
+	tokens, err := jwtModule(s, jwtCfg)
+	if err != nil {
+		return nil, err
+	}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
 	if err := initialPasswordTemplates(s); err != nil {
@@ -65,7 +68,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion}),
 		argon2hash.Module(argon2hash.Config{Concurrency: s.HashConcurrency, QueueTimeout: s.HashQueueTimeout}),
 		strength.Module(strengthCfg),
-		jwttokens.Module(jwtCfg),
+		tokens,
 		fx.Provide(func(t *jwttokens.Tokens) httpapi.KeySet { return t }),
 		bunstore.Module(storeCfg),
 		codes,

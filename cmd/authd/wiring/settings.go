@@ -64,7 +64,10 @@ type Settings struct {
 	JWTAudience   string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
 	JWTAccessTTL  time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
 	JWTRefreshTTL time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
-	JWTKeyFile    string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
+	JWTKeyFile    string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key, fixed (no rotation); empty: rotating keys kept in the database"`
+
+	JWTKeyEncryptionKey string        `env:"AUTHD_JWT_KEY_ENCRYPTION_KEY" secret:"true" help:"secret (16+ characters, shared by every instance) that encrypts the signing keys in the database; empty: derived from the code secret"`
+	JWTKeyPollInterval  time.Duration `env:"AUTHD_JWT_KEY_POLL_INTERVAL" default:"20s" help:"how often instances reload the signing keys (100ms..55s); a rotated key signs after this plus 5s"`
 
 	PasswordMinScore int           `env:"AUTHD_PASSWORD_MIN_SCORE" default:"3" help:"lowest zxcvbn score (1..4) a new password must reach"`
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
