@@ -11,13 +11,13 @@ run:
 
 build:
 	$(GO) build -o $(BIN)/authd ./cmd/authd
-	$(GO) build -o $(BIN)/authbench ./cmd/authbench
+	$(GO) build -o $(BIN)/authbench ./tools/authbench
 
 # test: the whole suite under the race detector; the summary lists every
 # skipped test with its reason and ends with "N passed, N failed, N skipped".
 test:
 	$(GO) vet ./...
-	$(GO) build -o $(BIN)/test-summary ./test/summary
+	$(GO) build -o $(BIN)/test-summary ./tools/testsummary
 	$(GO) test -race -count=1 -timeout 12m -json ./... | $(BIN)/test-summary
 
 test-short:
