@@ -35,10 +35,12 @@ lint:
 
 # bench starts $(BIN)/authd once per scenario and pass (about 2.5 minutes per
 # backend); docs/PERFORMANCE.md explains the numbers. Needs Postgres and
-# Redis for the second backend and for the floors (`make services`).
+# Redis for the second backend and for the floors (`make services`). Each
+# backend's table ends with the change per scenario against the committed
+# previous run in docs/bench (copy the new JSON there to commit a new run).
 bench: build
-	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json
-	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json
+	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json --compare docs/bench/bench-embedded.json
+	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json --compare docs/bench/bench-postgres-redis.json
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:
