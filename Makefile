@@ -11,13 +11,13 @@ run:
 
 build:
 	$(GO) build -o $(BIN)/authd ./cmd/authd
-	$(GO) build -o $(BIN)/authbench ./cmd/authbench
+	$(GO) build -o $(BIN)/authbench ./tools/authbench
 
 # test: the whole suite under the race detector; the summary lists every
 # skipped test with its reason and ends with "N passed, N failed, N skipped".
 test:
 	$(GO) vet ./...
-	$(GO) build -o $(BIN)/test-summary ./test/summary
+	$(GO) build -o $(BIN)/test-summary ./tools/testsummary
 	$(GO) test -race -count=1 -timeout 12m -json ./... | $(BIN)/test-summary
 
 test-short:
@@ -35,10 +35,12 @@ lint:
 
 # bench starts $(BIN)/authd once per scenario and pass (about 2.5 minutes per
 # backend); docs/PERFORMANCE.md explains the numbers. Needs Postgres and
-# Redis for the second backend and for the floors (`make services`).
+# Redis for the second backend and for the floors (`make services`). Each
+# backend's table ends with the change per scenario against the committed
+# previous run in docs/bench (copy the new JSON there to commit a new run).
 bench: build
-	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json
-	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json
+	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json --compare docs/bench/bench-embedded.json
+	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json --compare docs/bench/bench-postgres-redis.json
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:

@@ -77,6 +77,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		useCases,
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
+		memoryModule(s.MemoryLimitMiB, s.HashConcurrency),
 	), nil
 }
 

@@ -73,4 +73,5 @@ type Settings struct {
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
 	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
 	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
+	MemoryLimitMiB   int           `env:"AUTHD_MEMORY_LIMIT_MIB" help:"soft limit of the Go runtime's memory in MiB (debug.SetMemoryLimit); default: 40 + 20 per hashing slot; -1: none; GOMEMLIMIT wins"`
 }

@@ -1,4 +1,4 @@
-// Command summary reads `go test -json` on standard input and prints what a
+// Command testsummary reads `go test -json` on standard input and prints what a
 // reader of a CI log needs: each package's result line, the output of every
 // failed test, every skipped test with its reason (so a service suite that
 // skipped cannot pass unnoticed), and a closing "N passed, N failed, N

@@ -23,26 +23,31 @@ import (
 // target is the server one pass measures: an authd subprocess (pid > 0),
 // the floor server, or a server started by someone else (--url).
 type target struct {
-	url   string
-	codes *codebook
-	pid   int
-	stop  func() error
+	url    string
+	codes  *codebook
+	pid    int
+	stop   func() error
+	vendor *vendorStub // the SMS vendor stub authd sends through; nil: console
 }
 
 // benchEnv is authd's configuration for a benchmark: limits raised so the
-// load is not refused, codes on the console.
-func benchEnv(addr, dataDir string) []string {
+// load is not refused, codes on the console unless a vendor stub takes them.
+func benchEnv(addr, dataDir string, stub *vendorStub) []string {
 	env := []string{}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AUTHD_") {
 			env = append(env, kv)
 		}
 	}
+	sms := []string{"AUTHD_SMS_PROVIDERS=console"}
+	if stub != nil {
+		sms = stub.env()
+	}
+	env = append(env, sms...)
 	return append(env,
 		"AUTHD_HTTP_ADDR="+addr,
 		"AUTHD_DATA_DIR="+dataDir,
 		"AUTHD_LOG_LEVEL=warn",
-		"AUTHD_SMS_PROVIDERS=console",
 		"AUTHD_IP_CODE_LIMIT=1000000000",
 		"AUTHD_IP_LOGIN_LIMIT=1000000000",
 		"AUTHD_LOGIN_FAILURE_LIMIT=1000000000",
@@ -55,7 +60,9 @@ func benchEnv(addr, dataDir string) []string {
 
 // startAuthd starts a fresh authd for one pass: a new data dir, and on
 // postgres+redis a new database and Redis key prefix, all removed by stop.
-func startAuthd(ctx context.Context, cfg config) (*target, error) {
+// sms names the path its texts take: the console, or a vendor stub started
+// for this pass (stopped with it).
+func startAuthd(ctx context.Context, cfg config, sms string) (*target, error) {
 	dir, err := os.MkdirTemp("", "authbench-")
 	if err != nil {
 		return nil, err
@@ -64,7 +71,7 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := benchEnv(addr, dir)
+	codes := newCodebook()
 	var cleanups []func()
 	cleanup := func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -72,6 +79,19 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 		}
 		_ = os.RemoveAll(dir)
 	}
+	var stub *vendorStub
+	if sms != smsConsole {
+		if stub, err = startVendorStub(sms, codes); err != nil {
+			cleanup()
+			return nil, fmt.Errorf("vendor stub: %w", err)
+		}
+		cleanups = append(cleanups, func() {
+			if err := stub.stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "authbench: stop the vendor stub:", err)
+			}
+		})
+	}
+	env := benchEnv(addr, dir, stub)
 	if cfg.backend == backendPostgresRedis {
 		extra, undo, err := externalStores(ctx, cfg, dir)
 		if err != nil {
@@ -87,7 +107,6 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 			return nil, fmt.Errorf("authd migrate: %w: %s", err, out)
 		}
 	}
-	codes := newCodebook()
 	cmd := exec.Command(cfg.authd, "serve")
 	cmd.Env = env
 	cmd.Stdout = &lineWriter{fn: codes.line}
@@ -97,7 +116,7 @@ func startAuthd(ctx context.Context, cfg config) (*target, error) {
 		cleanup()
 		return nil, err
 	}
-	t := &target{url: "http://" + addr, codes: codes, pid: cmd.Process.Pid}
+	t := &target{url: "http://" + addr, codes: codes, pid: cmd.Process.Pid, vendor: stub}
 	t.stop = func() error {
 		defer cleanup()
 		return p.stop()

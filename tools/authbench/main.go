@@ -46,6 +46,8 @@ type config struct {
 	scenarios      map[string]bool // nil: all
 	floors         bool
 	jsonPath       string
+	comparePath    string
+	sms            string // SMS path of the scenarios that do not name one
 }
 
 func main() {
@@ -63,6 +65,12 @@ func run(args []string) int {
 		}
 		return 2
 	}
+	var prev *Report // read first: --json may name the same file
+	if cfg.comparePath != "" {
+		if prev, err = readReport(cfg.comparePath); err != nil {
+			fmt.Fprintln(os.Stderr, "authbench: no comparison:", err)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	rep, err := bench(ctx, cfg)
@@ -70,6 +78,12 @@ func run(args []string) int {
 		if werr := rep.WriteTable(os.Stdout); werr != nil {
 			fmt.Fprintln(os.Stderr, "authbench:", werr)
 			return 1
+		}
+		if prev != nil {
+			if werr := rep.WriteComparison(os.Stdout, prev, cfg.comparePath); werr != nil {
+				fmt.Fprintln(os.Stderr, "authbench:", werr)
+				return 1
+			}
 		}
 		if cfg.jsonPath != "" {
 			if werr := rep.WriteJSON(cfg.jsonPath); werr != nil {
@@ -102,6 +116,8 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&names, "scenarios", "", "comma list of scenarios (default all): "+strings.Join(allNames(), ","))
 	fs.BoolVar(&cfg.floors, "floors", true, "measure the floors (need Postgres and Redis)")
 	fs.StringVar(&cfg.jsonPath, "json", "", "also write the results to this JSON file")
+	fs.StringVar(&cfg.comparePath, "compare", "", "print the change per scenario against this earlier --json file (missing: skipped)")
+	fs.StringVar(&cfg.sms, "sms", smsConsole, "SMS path of the scenarios that need codes: console, or tencent / aliyun (authd's sender to a local vendor stub)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -110,6 +126,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if cfg.backend != backendEmbedded && cfg.backend != backendPostgresRedis {
 		return cfg, fmt.Errorf("--backend: want %s or %s, got %q", backendEmbedded, backendPostgresRedis, cfg.backend)
+	}
+	if cfg.sms != smsConsole && cfg.sms != smsTencent && cfg.sms != smsAliyun {
+		return cfg, fmt.Errorf("--sms: want %s, %s or %s, got %q", smsConsole, smsTencent, smsAliyun, cfg.sms)
 	}
 	if cfg.concurrency < 1 || cfg.concurrencyP99 < 0 || cfg.duration <= 0 || cfg.poolRate < 1 {
 		return cfg, fmt.Errorf("--concurrency, --duration and --pool-rate must be positive")

@@ -16,6 +16,7 @@ type scenario struct {
 	summary string
 	floor   string // the floor row its throughput is compared with
 	codes   bool   // needs the console codes
+	sms     string // the SMS path its server sends through; "" is --sms
 	prepare func(ctx context.Context, e *env, conc int) (step, error)
 }
 
@@ -34,8 +35,12 @@ type env struct {
 const password = "Bench-7qZ!v3Lx-pR9wK2m"
 
 var scenarios = []scenario{
-	{name: "request-code", summary: "POST /v1/sms/codes, a new phone each request", floor: "floor-request-code",
+	{name: "request-code", summary: "POST /v1/sms/codes, a new phone each request", floor: "floor-request-code", sms: smsConsole,
 		prepare: prepareRequestCode},
+	{name: "request-code-vendor", summary: "request-code through authd's Tencent sender to a local stub of SendSms", floor: "request-code",
+		sms: smsTencent, prepare: prepareRequestCode},
+	{name: "request-code-vendor-aliyun", summary: "request-code through authd's Aliyun sender to a local stub of dysmsapi SendSms", floor: "request-code",
+		sms: smsAliyun, prepare: prepareRequestCode},
 	{name: "login-new", summary: "POST /v1/sessions/sms registering a new phone (codes requested in setup)", floor: "floor-login-new",
 		codes: true, prepare: prepareLoginNew},
 	{name: "login-returning", summary: "POST /v1/sessions/sms for registered users (fresh codes requested in setup)",

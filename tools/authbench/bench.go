@@ -59,6 +59,10 @@ func bench(ctx context.Context, cfg config) (*Report, error) {
 		if s.floor == "argon2id-raw" {
 			measureArgon2(rep) // just before, on as quiet a machine as the scenario gets
 		}
+		if shared != nil && s.sms != "" && s.sms != smsConsole {
+			r.note("skipped: the vendor stub needs a server authbench starts (not --url)")
+			continue
+		}
 		if shared != nil && s.codes && shared.codes == nil {
 			r.note("skipped: needs the server's console output (--console-log) with --url")
 			continue
@@ -103,10 +107,16 @@ func finish(rep *Report, floorRows []*Row, floors map[string]*Row) *Report {
 			r.P99LowMs = &r.P99Ms
 		}
 	}
+	byName := map[string]*Row{}
+	for _, r := range rep.Rows {
+		byName[r.Scenario] = r
+	}
 	for _, r := range rep.Rows {
 		var base float64
 		if f, ok := floors[r.Floor]; ok && len(f.Passes) > 0 {
 			base = f.RPS
+		} else if f, ok := byName[r.Floor]; ok && len(f.Passes) > 0 {
+			base = f.RPS // another scenario of the same run: the vendor path beside the console one
 		} else if r.Floor == "argon2id-raw" && rep.Argon2PerSec != nil {
 			base = *rep.Argon2PerSec
 		}
@@ -168,7 +178,11 @@ func runPass(ctx context.Context, cfg config, s scenario, conc int, shared *targ
 	t := shared
 	if t == nil {
 		var err error
-		if t, err = startAuthd(ctx, cfg); err != nil {
+		sms := s.sms
+		if sms == "" {
+			sms = cfg.sms
+		}
+		if t, err = startAuthd(ctx, cfg, sms); err != nil {
 			return err
 		}
 		defer func() {
@@ -194,8 +208,19 @@ func runPass(ctx context.Context, cfg config, s scenario, conc int, shared *targ
 	if d := time.Since(setupStart); d > time.Second {
 		e.progress("done in %.1fs", d.Seconds())
 	}
+	var before stubCounts
+	if t.vendor != nil {
+		before = t.vendor.counts()
+	}
 	sum, dry, runErr := timedRun(ctx, label, conc, cfg.duration, op)
 	p := newPass(conc, sum, dry)
+	if t.vendor != nil {
+		after := t.vendor.counts()
+		d := stubCounts{sends: after.sends - before.sends, conns: after.conns - before.conns}
+		p.Vendor = &VendorUse{Vendor: t.vendor.vendor, Sends: d.sends, Connections: d.conns, PerThousand: perThousand(d)}
+		r.note("c=%d: %s stub: %d sends over %d new connections (%.1f per 1,000 sends)",
+			conc, t.vendor.vendor, d.sends, d.conns, p.Vendor.PerThousand)
+	}
 	if t.pid > 0 {
 		if v, err := peakRSS(t.pid); err == nil {
 			p.RSSMiB = &v

@@ -56,6 +56,16 @@ type Pass struct {
 	Errors      map[string]int `json:"errors"`
 	PoolDry     bool           `json:"pool_ran_dry,omitempty"`
 	RSSMiB      *float64       `json:"server_peak_rss_mib,omitempty"`
+	Vendor      *VendorUse     `json:"vendor,omitempty"`
+}
+
+// VendorUse is what the vendor stub saw during a timed pass: how many sends
+// reached it over how many new connections.
+type VendorUse struct {
+	Vendor      string  `json:"vendor"`
+	Sends       int64   `json:"sends"`
+	Connections int64   `json:"connections"`
+	PerThousand float64 `json:"connections_per_1000_sends"`
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -144,7 +154,7 @@ func (rep *Report) WriteTable(w io.Writer) error {
 		}
 	}
 	if len(rep.Targets) > 0 {
-		fmt.Fprintln(&b, "\ntargets (issue 5):")
+		fmt.Fprintln(&b, "\ntargets (issues 5 and 15):")
 		for _, t := range rep.Targets {
 			fmt.Fprintf(&b, "  %-16s %-26s %10s  %s\n", t.Scenario, t.Metric, t.Value, t.verdict())
 		}
