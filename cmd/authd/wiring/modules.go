@@ -50,6 +50,10 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	if err := initialPasswordTemplates(s); err != nil {
 		return nil, err
 	}
+	blocked, err := phonenum.ParseNumberTypes(s.SMSBlockedTypes)
+	if err != nil {
+		return nil, err
+	}
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -62,7 +66,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(newLogger(s, stdout), newRegistry),
 		fx.WithLogger(func() fxevent.Logger { return fxevent.NopLogger }),
 		system.Module(),
-		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion}),
+		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion, BlockedTypes: blocked}),
 		argon2hash.Module(argon2hash.Config{Concurrency: s.HashConcurrency, QueueTimeout: s.HashQueueTimeout}),
 		strength.Module(strengthCfg),
 		jwttokens.Module(jwtCfg),

@@ -19,6 +19,7 @@ type Settings struct {
 	SMSProviders      []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
 	SMSDefaultRegion  string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
 	SMSAllowedRegions string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
+	SMSBlockedTypes   string        `env:"AUTHD_SMS_BLOCKED_NUMBER_TYPES" help:"number types refused with invalid_phone (comma list of premium_rate, shared_cost, toll_free, voip, pager, uan, voicemail, fixed_line, personal_number, unknown; none: nothing); empty: every one of them but personal_number"`
 	SMSBudget         time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`
 	SMSBreakerFails   int           `env:"AUTHD_SMS_BREAKER_FAILURES" default:"5" help:"consecutive failures that open a vendor's circuit breaker"`
 	SMSBreakerCool    time.Duration `env:"AUTHD_SMS_BREAKER_COOLDOWN" default:"30s" help:"how long an open breaker skips the vendor before one probe"`
