@@ -15,7 +15,7 @@ var _ ports.GuardCounters = (*Guard)(nil)
 // Guard keeps the abuse guard's counters in memory, in the bucket layout
 // of package guardcount (one instance only, like the rest of memcode).
 type Guard struct {
-	mu       sync.Mutex
+	mu        sync.Mutex
 	subjects  map[string]*subject
 	sends     map[string]guardcount.Send // by phone, until verified
 	nextSweep time.Time
