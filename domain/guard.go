@@ -239,3 +239,19 @@ type CaptchaRequiredError struct {
 }
 
 func (e *CaptchaRequiredError) Error() string { return "captcha required" }
+
+// BudgetExhaustedError is a send refused because the operator's SMS spend
+// cap for the period is reached; RetryAfter runs to the next period.
+type BudgetExhaustedError struct {
+	Period     string // "daily" or "monthly"
+	RetryAfter time.Duration
+}
+
+func (e *BudgetExhaustedError) Error() string {
+	return "the SMS budget for this period is used up"
+}
+
+// RetryAfterSeconds rounds the wait up to whole seconds, at least one.
+func (e *BudgetExhaustedError) RetryAfterSeconds() int {
+	return (&RateLimitedError{RetryAfter: e.RetryAfter}).RetryAfterSeconds()
+}
