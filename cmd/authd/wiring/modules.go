@@ -54,6 +54,10 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	guard, err := guardModule(s)
+	if err != nil {
+		return nil, err
+	}
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -76,6 +80,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		sms.Module(smsCfg),
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
+		guard,
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
 	), nil

@@ -71,4 +71,18 @@ type Settings struct {
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
 	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
 	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
+
+	SMSGuard             string        `env:"AUTHD_SMS_GUARD" default:"enforce" help:"adaptive pumping guard: enforce, observe (record, refuse nothing) or off"`
+	SMSGuardGrace        time.Duration `env:"AUTHD_SMS_GUARD_GRACE" default:"2m" help:"a code younger than this never counts as unentered"`
+	SMSGuardAllowCIDRs   []string      `env:"AUTHD_SMS_GUARD_ALLOW_CIDRS" help:"client networks the guard neither judges nor counts"`
+	SMSGuardAllowRegions []string      `env:"AUTHD_SMS_GUARD_ALLOW_REGIONS" help:"destination regions the guard neither judges nor counts"`
+	SMSGuardAllowNumbers []string      `env:"AUTHD_SMS_GUARD_ALLOW_NUMBERS" help:"E.164 numbers (a trailing * for a prefix) the guard neither judges nor counts"`
+	CaptchaProvider      string        `env:"AUTHD_CAPTCHA_PROVIDER" help:"turnstile, hcaptcha, recaptcha or tencent; empty: no captcha"`
+	CaptchaSecret        string        `env:"AUTHD_CAPTCHA_SECRET" secret:"true" help:"the provider's secret key (Tencent: AppSecretKey)"`
+	CaptchaSiteKey       string        `env:"AUTHD_CAPTCHA_SITE_KEY" help:"the widget's site key, given to clients in 428 answers (Tencent: CaptchaAppId)"`
+	CaptchaVerifyURL     string        `env:"AUTHD_CAPTCHA_VERIFY_URL" help:"override of the provider's verify endpoint (tests)"`
+	CaptchaRequire       string        `env:"AUTHD_CAPTCHA_REQUIRE" default:"on_risk" help:"on_risk (sends the guard finds suspicious), always or never"`
+	CaptchaMinScore      string        `env:"AUTHD_CAPTCHA_MIN_SCORE" default:"0.5" help:"least reCAPTCHA v3 score accepted"`
+	CaptchaTencentID     string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId for Tencent Captcha; empty: the SMS one"`
+	CaptchaTencentKey    string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey for Tencent Captcha; empty: the SMS one"`
 }
