@@ -34,7 +34,9 @@ func guardModule(s Settings) (fx.Option, error) {
 	if s.RedisURL != "" {
 		counters = fx.Provide(fx.Annotate(rediscode.NewGuard, fx.As(new(ports.GuardCounters))))
 	}
-	return fx.Module("guard",
+	// fx.Options, not fx.Module: a module's decorators would reach only
+	// its own scope, and the HTTP server must get the decorated use case.
+	return fx.Options(
 		counters,
 		fx.Provide(
 			func() (ports.Captcha, error) { return captcha.New(capCfg) },
