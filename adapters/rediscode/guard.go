@@ -3,6 +3,7 @@ package rediscode
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -32,15 +33,17 @@ func (g *Guard) subjectKey(kind, key string) string {
 
 func (g *Guard) sendKey(phone string) string { return g.prefix + ":{" + phone + "}:gs" }
 
-// Stats implements ports.GuardCounters: three HGETALLs in one round trip.
+// Stats implements ports.GuardCounters: three reads at once. They are
+// scripts, not plain HGETALLs, because rueidis retries read-only commands
+// while Redis is down, which would hang the request instead of answering
+// 503.
 func (g *Guard) Stats(ctx context.Context, s ports.GuardSubject, grace time.Duration, now time.Time) (domain.GuardStats, error) {
-	keys := []string{g.subjectKey(ports.GuardCountry, s.Country), g.subjectKey(ports.GuardPrefix, s.Prefix), g.subjectKey(ports.GuardIP, s.IP)}
-	cmds := make(rueidis.Commands, len(keys))
-	for i, k := range keys {
-		cmds[i] = g.client.B().Hgetall().Key(k).Build()
+	execs := make([]rueidis.LuaExec, 0, 3)
+	for _, k := range []string{g.subjectKey(ports.GuardCountry, s.Country), g.subjectKey(ports.GuardPrefix, s.Prefix), g.subjectKey(ports.GuardIP, s.IP)} {
+		execs = append(execs, rueidis.LuaExec{Keys: []string{k}})
 	}
 	var f [3]map[string]int64
-	for i, r := range g.client.DoMulti(ctx, cmds...) {
+	for i, r := range execAll(ctx, g.client, guardReadScript, execs) {
 		m, err := r.AsIntMap()
 		if err != nil && !rueidis.IsRedisNil(err) {
 			return domain.GuardStats{}, domain.Unavailable("redis", err)
@@ -56,8 +59,8 @@ func (g *Guard) Stats(ctx context.Context, s ports.GuardSubject, grace time.Dura
 	}, nil
 }
 
-// RecordSend implements ports.GuardCounters: one script per subject and a
-// SET for the phone, in one round trip.
+// RecordSend implements ports.GuardCounters: one script per subject, then
+// a SET for the phone.
 func (g *Guard) RecordSend(ctx context.Context, phone string, s ports.GuardSubject, now time.Time) error {
 	b := guardcount.BoundsAt(now)
 	bounds := []string{itoa(b.Minute), itoa(b.Hour), itoa(b.Day)}
@@ -74,7 +77,7 @@ func (g *Guard) RecordSend(ctx context.Context, phone string, s ports.GuardSubje
 			itoa(guardcount.CountryStamp(now)), ms(ttl)}, bounds...)
 		execs = append(execs, rueidis.LuaExec{Keys: []string{g.subjectKey(k[0], k[1])}, Args: args})
 	}
-	for _, r := range guardSendScript.ExecMulti(ctx, g.client, execs...) {
+	for _, r := range execAll(ctx, g.client, guardSendScript, execs) {
 		if err := r.Error(); err != nil {
 			return domain.Unavailable("redis", err)
 		}
@@ -112,7 +115,7 @@ func (g *Guard) RecordVerified(ctx context.Context, phone string, now time.Time)
 			execs = append(execs, rueidis.LuaExec{Keys: []string{g.subjectKey(kind, send.Subject[i])}, Args: fields})
 		}
 	}
-	for _, r := range guardVerifyScript.ExecMulti(ctx, g.client, execs...) {
+	for _, r := range execAll(ctx, g.client, guardVerifyScript, execs) {
 		if err := r.Error(); err != nil {
 			return domain.Unavailable("redis", err)
 		}
@@ -126,6 +129,24 @@ func (g *Guard) Reset(ctx context.Context, kind, key string) error {
 		return domain.Unavailable("redis", err)
 	}
 	return nil
+}
+
+// execAll runs one script per subject at once; rueidis pipelines the
+// concurrent calls into one write. Not Lua.ExecMulti: it loads the script
+// on every node first, on every call, as a retryable command that would
+// hang while Redis is down.
+func execAll(ctx context.Context, c rueidis.Client, script *rueidis.Lua, execs []rueidis.LuaExec) []rueidis.RedisResult {
+	out := make([]rueidis.RedisResult, len(execs))
+	var wg sync.WaitGroup
+	for i, e := range execs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = script.Exec(ctx, c, e.Keys, e.Args)
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -156,6 +177,9 @@ if n == 1 then
 end
 return n
 `)
+
+// guardReadScript: KEYS subject. Replies its fields and counts.
+var guardReadScript = rueidis.NewLuaScript(`return redis.call('HGETALL', KEYS[1])`)
 
 // guardVerifyScript: KEYS subject; ARGV fields to increment. A subject an
 // operator reset meanwhile is left alone.

@@ -47,12 +47,15 @@ func guardModule(s Settings) (fx.Option, error) {
 				return app.NewSMSGuard(cfg, c, cp, r, log)
 			},
 		),
-		fx.Decorate(
-			func(rc *app.RequestCode, g *app.SMSGuard) *app.RequestCode { return rc.WithGuard(g) },
-			func(c ports.Codes, g *app.SMSGuard) ports.Codes { return g.Codes(c) },
-		),
+		fx.Decorate(func(rc *app.RequestCode, g *app.SMSGuard) *app.RequestCode { return rc.WithGuard(g) }),
 	), nil
 }
+
+// guardCodes gives the use cases a code store that reports consumed codes
+// to the guard. It decorates inside the use cases' module so that tests
+// may still decorate ports.Codes at the root (fx allows one decoration of
+// a type per scope).
+var guardCodes = fx.Decorate(func(c ports.Codes, g *app.SMSGuard) ports.Codes { return g.Codes(c) })
 
 // GuardConfig maps AUTHD_SMS_GUARD*.
 func GuardConfig(s Settings) (app.GuardConfig, error) {

@@ -92,7 +92,7 @@ var useCases = fx.Module("app", fx.Provide(
 	app.NewSessions, app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
-), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
+), guardCodes, fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
 	lc.Append(fx.Hook{OnStop: rc.Wait})
 }))
 
