@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 
+	"github.com/authd/authd/adapters/bunstore"
 	"github.com/authd/authd/adapters/captcha"
 	"github.com/authd/authd/adapters/guardreport"
 	"github.com/authd/authd/adapters/memcode"
@@ -40,8 +41,9 @@ func guardModule(s Settings) (fx.Option, error) {
 		counters,
 		fx.Provide(
 			func() (ports.Captcha, error) { return captcha.New(capCfg) },
-			func(reg prometheus.Registerer, log *slog.Logger) (ports.GuardReporter, error) {
-				return guardreport.New(reg, nil, log)
+			func(st *bunstore.Store) ports.GuardDecisions { return st },
+			func(reg prometheus.Registerer, d ports.GuardDecisions, log *slog.Logger) (ports.GuardReporter, error) {
+				return guardreport.New(reg, d, log)
 			},
 			func(c ports.GuardCounters, cp ports.Captcha, r ports.GuardReporter, log *slog.Logger) *app.SMSGuard {
 				return app.NewSMSGuard(cfg, c, cp, r, log)
