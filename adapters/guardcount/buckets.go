@@ -34,13 +34,23 @@ func minute(t time.Time) int64 { return t.Unix() / 60 }
 func hour(t time.Time) int64   { return t.Unix() / 3600 }
 func day(t time.Time) int64    { return t.Unix() / 86400 }
 
-// Field names.
-func MinuteSent(t time.Time) string     { return "m" + itoa(minute(t)) + ":s" }
+// MinuteSent names the field counting the sends of t's minute.
+func MinuteSent(t time.Time) string { return "m" + itoa(minute(t)) + ":s" }
+
+// MinuteVerified names the field counting the verified sends of t's minute.
 func MinuteVerified(t time.Time) string { return "m" + itoa(minute(t)) + ":v" }
-func HourSent(t time.Time) string       { return "h" + itoa(hour(t)) + ":s" }
-func HourVerified(t time.Time) string   { return "h" + itoa(hour(t)) + ":v" }
-func DayVerified(t time.Time) string    { return "d" + itoa(day(t)) + ":v" }
-func Country(cc string) string          { return "c:" + cc }
+
+// HourSent names the field counting the sends of t's hour.
+func HourSent(t time.Time) string { return "h" + itoa(hour(t)) + ":s" }
+
+// HourVerified names the field counting the verified sends of t's hour.
+func HourVerified(t time.Time) string { return "h" + itoa(hour(t)) + ":v" }
+
+// DayVerified names a country's field counting the codes verified on t's day.
+func DayVerified(t time.Time) string { return "d" + itoa(day(t)) + ":v" }
+
+// Country names an IP's field holding the hour it last sent to country cc.
+func Country(cc string) string { return "c:" + cc }
 
 // CountryStamp is the value a country field holds: the hour of the send.
 func CountryStamp(t time.Time) int64 { return hour(t) }
