@@ -17,6 +17,7 @@ type RequestCodeInput struct {
 	Phone   string
 	Purpose string
 	Client  Client
+	Captcha CaptchaInput
 }
 
 // RequestCodeResult tells the client what was sent and when it may ask again.
@@ -38,6 +39,7 @@ type RequestCode struct {
 	ids     ports.IDs
 	clock   ports.Clock
 	log     *slog.Logger
+	guard   *SMSGuard // nil: no abuse guard (see WithGuard)
 }
 
 // NewRequestCode builds the use case.
@@ -63,6 +65,10 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 		return RequestCodeResult{}, domain.ErrRegionNotAllowed
 	}
 	now := uc.clock.Now()
+	adm, err := uc.guard.admit(ctx, phone, in.Client, in.Captcha, now)
+	if err != nil {
+		return RequestCodeResult{}, err
+	}
 	if err := uc.limiter.Take(ctx, in.Client.limitKey("ip_code"), uc.cfg.ipCodeLimit(), now); err != nil {
 		return RequestCodeResult{}, err
 	}
@@ -88,6 +94,9 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 	res := RequestCodeResult{Phone: phone, Purpose: purpose, Policy: uc.cfg.Code}
 	if !deliver {
 		return res, nil
+	}
+	if err := uc.guard.sent(ctx, phone, adm, now); err != nil {
+		return RequestCodeResult{}, err
 	}
 	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: purpose, Code: code, TTL: uc.cfg.Code.TTL}
 	if purpose == domain.PurposeResetPassword {

@@ -76,6 +76,24 @@ var schemaSteps = []schemaStep{{
 		`CREATE INDEX IF NOT EXISTS refresh_tokens_revoked_family_idx ON refresh_tokens (family_id) WHERE revoked_at IS NOT NULL`,
 	},
 }, {
+	name:    "20261201000004",
+	comment: "guard_decisions",
+	// The abuse guard's decisions other than allow, for operators
+	// (authd guard status); id orders them, at bounds the queries.
+	ddl: []string{
+		`CREATE TABLE IF NOT EXISTS guard_decisions (
+			id text PRIMARY KEY,
+			at {ts} NOT NULL,
+			phone text NOT NULL,
+			country text NOT NULL,
+			prefix text NOT NULL,
+			ip text NOT NULL,
+			action text NOT NULL,
+			rule text NOT NULL,
+			mode text NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS guard_decisions_at_idx ON guard_decisions (at)`,
+	},
+}, {
 	name:    "20261201000005",
 	comment: "signing_keys",
 	// Access-token signing keys shared by every instance (the private half

@@ -20,6 +20,10 @@ type problem struct {
 	Detail     string `json:"detail,omitempty"`
 	RequestID  string `json:"request_id"`
 	RetryAfter int    `json:"retry_after,omitempty"`
+	// CaptchaProvider and CaptchaSiteKey tell a 428 captcha_required
+	// client which widget to show.
+	CaptchaProvider string `json:"captcha_provider,omitempty"`
+	CaptchaSiteKey  string `json:"captcha_site_key,omitempty"`
 	// Checks is set by /readyz: which dependency is down.
 	Checks map[string]string `json:"checks,omitempty"`
 }
@@ -45,6 +49,7 @@ var errorTable = []mapping{
 	{domain.ErrInvalidCredentials, 401, "invalid_credentials", false},
 	{domain.ErrInvalidToken, 401, "invalid_token", false},
 	{domain.ErrRegionNotAllowed, 403, "region_not_allowed", false},
+	{domain.ErrCaptchaFailed, 403, "captcha_failed", false},
 	{domain.ErrAccountDisabled, 403, "account_disabled", false},
 	{domain.ErrFeatureDisabled, 404, "not_found", false},
 	{domain.ErrNotFound, 404, "not_found", false},
@@ -70,6 +75,19 @@ func toProblem(err error) problem {
 	var rl *domain.RateLimitedError
 	if errors.As(err, &rl) {
 		return problem{Status: 429, Code: "rate_limited", Detail: "too many requests (" + rl.Limit + ")", RetryAfter: rl.RetryAfterSeconds()}
+	}
+	var blocked *domain.SMSBlockedError
+	if errors.As(err, &blocked) {
+		return problem{Status: 429, Code: "sms_blocked", Detail: blocked.Error(), RetryAfter: blocked.RetryAfterSeconds()}
+	}
+	var need *domain.CaptchaRequiredError
+	if errors.As(err, &need) {
+		return problem{Status: 428, Code: "captcha_required", Detail: "solve the captcha and send the request again with its token",
+			CaptchaProvider: need.Provider, CaptchaSiteKey: need.SiteKey}
+	}
+	var spent *domain.BudgetExhaustedError
+	if errors.As(err, &spent) {
+		return problem{Status: 503, Code: "sms_budget_exhausted", Detail: spent.Error(), RetryAfter: spent.RetryAfterSeconds()}
 	}
 	var weak *domain.WeakPasswordError
 	if errors.As(err, &weak) {

@@ -51,11 +51,16 @@ func (s *Server) requestCode(c *fiber.Ctx) error {
 	var in struct {
 		Phone   string `json:"phone"`
 		Purpose string `json:"purpose"`
+		Captcha struct {
+			Token   string `json:"token"`
+			Randstr string `json:"randstr"`
+		} `json:"captcha"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	res, err := s.UseCases.RequestCode.Handle(c.UserContext(), app.RequestCodeInput{Phone: in.Phone, Purpose: in.Purpose, Client: s.client(c)})
+	res, err := s.UseCases.RequestCode.Handle(c.UserContext(), app.RequestCodeInput{Phone: in.Phone, Purpose: in.Purpose, Client: s.client(c),
+		Captcha: app.CaptchaInput{Token: in.Captcha.Token, Randstr: in.Captcha.Randstr}})
 	purpose := string(res.Purpose)
 	if err != nil {
 		purpose = "unknown"

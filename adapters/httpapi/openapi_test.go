@@ -285,7 +285,8 @@ func TestOpenAPIProblemCodesComplete(t *testing.T) {
 			documented[s] = true
 		}
 	}
-	want := map[string]bool{"rate_limited": true, "weak_password": true, "internal": true}
+	want := map[string]bool{"rate_limited": true, "weak_password": true, "internal": true,
+		"sms_blocked": true, "captcha_required": true, "sms_budget_exhausted": true} // typed errors, matched before the table
 	for _, m := range errorTable {
 		want[m.code] = true
 	}

@@ -23,6 +23,10 @@ type Config struct {
 	// DefaultRegion is AUTHD_SMS_DEFAULT_REGION: the ISO region a number
 	// without a country code belongs to, e.g. "CN".
 	DefaultRegion string
+	// BlockedTypes is AUTHD_SMS_BLOCKED_NUMBER_TYPES as ParseNumberTypes
+	// reads it: number types refused before anything is counted or sent.
+	// Nil means DefaultBlockedTypes.
+	BlockedTypes []string
 }
 
 // Validate checks that the default region is one the metadata knows.
@@ -30,12 +34,18 @@ func (c Config) Validate() error {
 	if !knownRegion(strings.ToUpper(strings.TrimSpace(c.DefaultRegion))) {
 		return &domain.ConfigError{Key: "AUTHD_SMS_DEFAULT_REGION", Msg: "unknown ISO 3166-1 region " + quote(c.DefaultRegion)}
 	}
+	for _, name := range c.BlockedTypes {
+		if _, err := ParseNumberTypes(name); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // Parser implements ports.PhoneParser.
 type Parser struct {
-	region string
+	region  string
+	blocked map[phonenumbers.PhoneNumberType]bool
 }
 
 // New validates cfg and returns a parser.
@@ -43,21 +53,22 @@ func New(cfg Config) (*Parser, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Parser{region: strings.ToUpper(strings.TrimSpace(cfg.DefaultRegion))}, nil
+	return &Parser{region: strings.ToUpper(strings.TrimSpace(cfg.DefaultRegion)), blocked: blockedSet(cfg.BlockedTypes)}, nil
 }
 
 // Parse reads an E.164, international ("00" plus the country code, per the
 // default region's dialing rules) or national number, with spaces, dashes,
 // dots and parentheses tolerated. Letters, extensions, numbers the metadata
-// calls invalid, and kinds that cannot receive a code by SMS (fixed lines,
-// premium rate, toll free, ...) are domain.ErrInvalidPhone.
+// calls invalid, and the blocked number types (by default those that
+// cannot receive a text or that pay their holder: fixed lines, premium
+// rate, toll free, VoIP, ...) are domain.ErrInvalidPhone.
 func (p *Parser) Parse(raw string) (domain.Phone, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > 4*maxInputRunes || utf8.RuneCountInString(raw) > maxInputRunes || !plausible(raw) {
 		return domain.Phone{}, domain.ErrInvalidPhone
 	}
 	num, err := phonenumbers.Parse(raw, p.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) || num.GetExtension() != "" || !smsCapable(num) {
+	if err != nil || !phonenumbers.IsValidNumber(num) || num.GetExtension() != "" || p.blocked[phonenumbers.GetNumberType(num)] {
 		return domain.Phone{}, domain.ErrInvalidPhone
 	}
 	region := phonenumbers.GetRegionCodeForNumber(num)
@@ -83,15 +94,4 @@ func plausible(s string) bool {
 		}
 	}
 	return true
-}
-
-// smsCapable refuses the number kinds that cannot take a text or that cost
-// the sender money (premium rate and friends are how SMS pumping fraud pays).
-func smsCapable(num *phonenumbers.PhoneNumber) bool {
-	switch phonenumbers.GetNumberType(num) {
-	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE,
-		phonenumbers.VOIP, phonenumbers.PERSONAL_NUMBER:
-		return true
-	}
-	return false
 }

@@ -125,3 +125,62 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestScreening checks the blocked number types: the defaults refuse the
+// kinds that pay their holder or cannot take a text, and the list is the
+// operator's to change.
+func TestScreening(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		blocked string // AUTHD_SMS_BLOCKED_NUMBER_TYPES
+		in      string
+		ok      bool
+	}{
+		{"mobile", "", "+8613800138000", true},
+		{"US fixed or mobile", "", "+14155552671", true},
+		{"premium rate", "", "+19005550123", false},
+		{"GB premium rate", "", "+449098790000", false},
+		{"toll free", "", "+18005550199", false},
+		{"FR shared cost", "", "+33810123456", false},
+		{"GB VoIP", "", "+445612345678", false},
+		{"GB pager", "", "+447640123456", false},
+		{"GB UAN", "", "+445512345678", false},
+		{"fixed line", "", "+861065529988", false},
+		{"VoIP allowed by the operator", "premium_rate,toll_free", "+445612345678", true},
+		{"fixed line allowed by the operator", "premium_rate", "+861065529988", true},
+		{"none blocks nothing screenable", "none", "+19005550123", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			types, err := ParseNumberTypes(tt.blocked)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := New(Config{DefaultRegion: "CN", BlockedTypes: types})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.Parse(tt.in)
+			if tt.ok && err != nil {
+				t.Fatalf("Parse(%s) = %v, want ok", tt.in, err)
+			}
+			if !tt.ok && !errors.Is(err, domain.ErrInvalidPhone) {
+				t.Fatalf("Parse(%s) = %v, want ErrInvalidPhone", tt.in, err)
+			}
+		})
+	}
+}
+
+func TestParseNumberTypes(t *testing.T) {
+	for _, bad := range []string{"mobile", "premium", "voip,,pager", "fixed_line_or_mobile"} {
+		var ce *domain.ConfigError
+		if _, err := ParseNumberTypes(bad); !errors.As(err, &ce) || ce.Key != "AUTHD_SMS_BLOCKED_NUMBER_TYPES" {
+			t.Errorf("ParseNumberTypes(%q) = %v, want a config error naming the key", bad, err)
+		}
+	}
+	if got, _ := ParseNumberTypes(" VoIP , Pager "); strings.Join(got, ",") != "voip,pager" {
+		t.Errorf("ParseNumberTypes: got %v", got)
+	}
+	if _, err := New(Config{DefaultRegion: "CN", BlockedTypes: []string{"mobile"}}); err == nil {
+		t.Error("New accepted mobile as a blocked type")
+	}
+}

@@ -59,6 +59,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
 		err = keys(ctx, settings, rest, stdout)
+	case "guard":
+		err = guardCommand(ctx, settings, rest, stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)

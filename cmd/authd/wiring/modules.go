@@ -53,6 +53,14 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	if err := initialPasswordTemplates(s); err != nil {
 		return nil, err
 	}
+	blocked, err := phonenum.ParseNumberTypes(s.SMSBlockedTypes)
+	if err != nil {
+		return nil, err
+	}
+	guard, err := guardModule(s)
+	if err != nil {
+		return nil, err
+	}
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -65,7 +73,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(newLogger(s, stdout), newRegistry),
 		fx.WithLogger(func() fxevent.Logger { return fxevent.NopLogger }),
 		system.Module(),
-		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion}),
+		phonenum.Module(phonenum.Config{DefaultRegion: s.SMSDefaultRegion, BlockedTypes: blocked}),
 		argon2hash.Module(argon2hash.Config{Concurrency: s.HashConcurrency, QueueTimeout: s.HashQueueTimeout}),
 		strength.Module(strengthCfg),
 		tokens,
@@ -75,6 +83,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		sms.Module(smsCfg),
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
+		guard,
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
 		memoryModule(s.MemoryLimitMiB, s.HashConcurrency),
@@ -88,7 +97,7 @@ var useCases = fx.Module("app", fx.Provide(
 	app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
 	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
-), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
+), guardCodes, fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
 	lc.Append(fx.Hook{OnStop: rc.Wait})
 }))
 

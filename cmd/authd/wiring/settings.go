@@ -19,6 +19,7 @@ type Settings struct {
 	SMSProviders       []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
 	SMSDefaultRegion   string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
 	SMSAllowedRegions  string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
+	SMSBlockedTypes    string        `env:"AUTHD_SMS_BLOCKED_NUMBER_TYPES" help:"number types refused with invalid_phone (comma list of premium_rate, shared_cost, toll_free, voip, pager, uan, voicemail, fixed_line, personal_number, unknown; none: nothing); empty: every one of them but personal_number"`
 	SMSBudget          time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`
 	SMSBreakerFails    int           `env:"AUTHD_SMS_BREAKER_FAILURES" default:"5" help:"consecutive failures that open a vendor's circuit breaker"`
 	SMSBreakerCooldown time.Duration `env:"AUTHD_SMS_BREAKER_COOLDOWN" default:"30s" help:"how long an open breaker skips the vendor before one probe"`
@@ -74,4 +75,18 @@ type Settings struct {
 	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
 	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
 	MemoryLimitMiB   int           `env:"AUTHD_MEMORY_LIMIT_MIB" help:"soft limit of the Go runtime's memory in MiB (debug.SetMemoryLimit); default: 40 + 20 per hashing slot; -1: none; GOMEMLIMIT wins"`
+
+	SMSGuard             string        `env:"AUTHD_SMS_GUARD" default:"enforce" help:"adaptive pumping guard: enforce, observe (record, refuse nothing) or off"`
+	SMSGuardGrace        time.Duration `env:"AUTHD_SMS_GUARD_GRACE" default:"2m" help:"a code younger than this never counts as unentered"`
+	SMSGuardAllowCIDRs   []string      `env:"AUTHD_SMS_GUARD_ALLOW_CIDRS" help:"client networks the guard neither judges nor counts"`
+	SMSGuardAllowRegions []string      `env:"AUTHD_SMS_GUARD_ALLOW_REGIONS" help:"destination regions the guard neither judges nor counts"`
+	SMSGuardAllowNumbers []string      `env:"AUTHD_SMS_GUARD_ALLOW_NUMBERS" help:"E.164 numbers (a trailing * for a prefix) the guard neither judges nor counts"`
+	CaptchaProvider      string        `env:"AUTHD_CAPTCHA_PROVIDER" help:"turnstile, hcaptcha, recaptcha or tencent; empty: no captcha"`
+	CaptchaSecret        string        `env:"AUTHD_CAPTCHA_SECRET" secret:"true" help:"the provider's secret key (Tencent: AppSecretKey)"`
+	CaptchaSiteKey       string        `env:"AUTHD_CAPTCHA_SITE_KEY" help:"the widget's site key, given to clients in 428 answers (Tencent: CaptchaAppId)"`
+	CaptchaVerifyURL     string        `env:"AUTHD_CAPTCHA_VERIFY_URL" help:"override of the provider's verify endpoint (tests)"`
+	CaptchaRequire       string        `env:"AUTHD_CAPTCHA_REQUIRE" default:"on_risk" help:"on_risk (sends the guard finds suspicious), always or never"`
+	CaptchaMinScore      string        `env:"AUTHD_CAPTCHA_MIN_SCORE" default:"0.5" help:"least reCAPTCHA v3 score accepted"`
+	CaptchaTencentID     string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId for Tencent Captcha; empty: the SMS one"`
+	CaptchaTencentKey    string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey for Tencent Captcha; empty: the SMS one"`
 }
