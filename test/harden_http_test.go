@@ -2,6 +2,7 @@ package test
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -163,4 +164,67 @@ func TestAmbiguousFramingIsRefused(t *testing.T) {
 			t.Errorf("%s: status %d closed %v, want 400 and closed", name, status, closed)
 		}
 	}
+}
+
+// smsMetrics renders every authd_sms_* series of the instance.
+func smsMetrics(t *testing.T, inst *harness.Instance) string {
+	t.Helper()
+	mfs, err := inst.Server.Gatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, mf := range mfs {
+		if strings.HasPrefix(mf.GetName(), "authd_sms_") {
+			fmt.Fprintln(&b, mf.String())
+		}
+	}
+	return b.String()
+}
+
+// No metric may tell a registered phone from an unknown one: a reset code
+// is texted only to a registered phone, so the SMS series must not move
+// with it (authd_sms_sends_total did).
+func TestMetricsDoNotTellRegisteredPhones(t *testing.T) {
+	inst := start(t, embedded, harness.Options{RealSMS: true})
+	c := inst.Client(t)
+	phone := newPhone()
+	r := c.Post("/v1/sms/codes", map[string]string{"phone": phone})
+	if r.Status != 202 {
+		t.Fatalf("login code: %d %s", r.Status, r.Raw)
+	}
+	code := consoleCode(t, inst, phone, "login")
+	if r := c.Post("/v1/sessions/sms", map[string]string{"phone": phone, "code": code}); r.Status != 201 {
+		t.Fatalf("login: %d %s", r.Status, r.Raw)
+	}
+	before := smsMetrics(t, inst)
+	for _, p := range []string{newPhone(), phone} {
+		if r := c.Post("/v1/sms/codes", map[string]string{"phone": p, "purpose": "reset_password"}); r.Status != 202 {
+			t.Fatalf("reset code: %d %s", r.Status, r.Raw)
+		}
+	}
+	inst.Settle(t)
+	if got := consoleCode(t, inst, phone, "reset_password"); got == "" {
+		t.Fatal("the registered phone got no reset code")
+	}
+	if after := smsMetrics(t, inst); after != before {
+		t.Fatalf("the SMS metrics moved with a reset:\nbefore %s\nafter %s", before, after)
+	}
+}
+
+// consoleCode is the last code the console provider logged for a phone
+// (national form) and purpose, or "".
+func consoleCode(t *testing.T, inst *harness.Instance, phone, purpose string) string {
+	t.Helper()
+	var code string
+	for _, line := range strings.Split(inst.Log.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) != nil || m["msg"] != "sms.console" {
+			continue
+		}
+		if m["phone"] == e164(phone) && m["purpose"] == purpose {
+			code, _ = m["code"].(string)
+		}
+	}
+	return code
 }
