@@ -30,14 +30,13 @@ func (uc *RefreshSession) Handle(ctx context.Context, token string, client Clien
 	if token == "" {
 		return Session{}, fmt.Errorf("refresh_token is required: %w", domain.ErrInvalidRequest)
 	}
-	tok, hash, err := newRefreshToken()
-	if err != nil {
-		return Session{}, err
-	}
+	// The successor is derived from the presented token, so a retry of a
+	// rotation whose answer was lost names the same successor.
+	tok, hash := uc.sessions.retry.successor(token)
 	now := uc.clock.Now()
 	next := domain.RefreshToken{ID: uc.ids.NewID(), Hash: hash, CreatedAt: now,
 		ExpiresAt: now.Add(uc.sessions.ttl), UserAgent: client.UserAgent, IP: client.IP}
-	old, u, err := uc.logins.Refresh(ctx, hashRefreshToken(token), next, now)
+	old, u, err := uc.logins.Refresh(ctx, hashRefreshToken(token), next, now, uc.sessions.retry.interval)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Session{}, domain.ErrInvalidToken // the user is gone
 	}

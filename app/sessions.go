@@ -29,11 +29,13 @@ type Sessions struct {
 	ids     ports.IDs
 	clock   ports.Clock
 	ttl     time.Duration
+	retry   retryRule
 }
 
 // NewSessions builds the session issuer.
 func NewSessions(cfg Config, tokens ports.Tokens, refresh ports.RefreshTokens, ids ports.IDs, clock ports.Clock) *Sessions {
-	return &Sessions{tokens: tokens, refresh: refresh, ids: ids, clock: clock, ttl: cfg.RefreshTTL}
+	return &Sessions{tokens: tokens, refresh: refresh, ids: ids, clock: clock, ttl: cfg.RefreshTTL,
+		retry: newRetryRule(cfg)}
 }
 
 // newRefreshToken returns 256 random bits, base64url, and their hash.

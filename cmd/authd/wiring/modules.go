@@ -123,7 +123,7 @@ func appConfig(s Settings) (app.Config, error) {
 	}
 	return app.Config{Code: policy, CodeSecret: secret, Regions: regions,
 		IPCodeLimit: s.IPCodeLimit, IPLoginLimit: s.IPLoginLimit, LoginFailureLimit: s.LoginFailureLimit,
-		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTT,
+		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTT, RefreshReuseInterval: s.JWTRefreshReuse,
 		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPass}, nil
 }
 

@@ -64,7 +64,9 @@ type Settings struct {
 	JWTAudience  string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
 	JWTAccessTTL time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
 	JWTRefreshTT time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
-	JWTKeyFile   string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
+	// JWTRefreshReuse is the retry-safe rotation window (API.md "Tokens").
+	JWTRefreshReuse time.Duration `env:"AUTHD_JWT_REFRESH_REUSE_INTERVAL" default:"10s" help:"a refresh token presented again this soon after its rotation gets the same new refresh token (lost answers, two tabs); 0 turns it off"`
+	JWTKeyFile      string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key; empty: generated once under the data dir"`
 
 	PasswordMinScore int           `env:"AUTHD_PASSWORD_MIN_SCORE" default:"3" help:"lowest zxcvbn score (1..4) a new password must reach"`
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
