@@ -13,13 +13,14 @@ import (
 // Codes is an in-memory ports.Codes that passes the TestCodes contract, with
 // the calls recorded for assertions. Err, when set, fails every call.
 type Codes struct {
-	mu       sync.Mutex
-	codes    map[ports.CodeKey]fakeCode
-	cooldown map[ports.CodeKey]time.Time
-	sends    map[string][]time.Time // per phone, for the hourly and daily caps
-	Issued   []ports.IssueCode
-	Canceled []ports.CodeKey
-	Err      error
+	mu        sync.Mutex
+	codes     map[ports.CodeKey]fakeCode
+	cooldown  map[ports.CodeKey]time.Time
+	sends     map[string][]time.Time // per phone, for the hourly and daily caps
+	Issued    []ports.IssueCode
+	Canceled  []ports.CodeKey
+	Withdrawn []ports.CodeKey // keys whose code Withdraw deleted
+	Err       error
 }
 
 type fakeCode struct {
@@ -88,6 +89,20 @@ func (c *Codes) Cancel(_ context.Context, key ports.CodeKey, digest []byte, _ ti
 		c.sends[key.Phone] = sends[:len(sends)-1]
 	}
 	c.Canceled = append(c.Canceled, key)
+	return nil
+}
+
+// Withdraw implements ports.Codes.
+func (c *Codes) Withdraw(_ context.Context, key ports.CodeKey, digest []byte, _ time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Err != nil {
+		return c.Err
+	}
+	if code, ok := c.codes[key]; ok && bytes.Equal(code.digest, digest) {
+		delete(c.codes, key)
+		c.Withdrawn = append(c.Withdrawn, key)
+	}
 	return nil
 }
 

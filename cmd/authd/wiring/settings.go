@@ -53,7 +53,7 @@ type Settings struct {
 	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone per day"`
 	CodeSecret      string        `env:"AUTHD_CODE_SECRET" secret:"true" help:"HMAC key for stored code digests, shared by every instance; empty: generated once under the data dir"`
 
-	IPCodeLimit       int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"code requests per client IP per hour (refused ones count too)"`
+	IPCodeLimit       int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"codes issued per client IP per hour (a request refused by the cooldown, a cap or a failed delivery does not count)"`
 	IPLoginLimit      int  `env:"AUTHD_IP_LOGIN_LIMIT" default:"100" help:"failed logins (code or password) per client IP per hour"`
 	LoginFailureLimit int  `env:"AUTHD_LOGIN_FAILURE_LIMIT" default:"5" help:"failed password logins per login name per 15 minutes"`
 	PhoneLookupLimit  int  `env:"AUTHD_PHONE_LOOKUP_LIMIT" default:"60" help:"GET /v1/users/exists per client IP per hour"`
