@@ -116,15 +116,15 @@ func privateFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("create database file: %w", err)
 	}
-	defer f.Close()
 	fi, err := f.Stat()
+	if err == nil && fi.Mode().Perm()&0o077 != 0 {
+		err = f.Chmod(fi.Mode().Perm() &^ 0o077)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fmt.Errorf("database file: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(fi.Mode().Perm() &^ 0o077); err != nil {
-			return fmt.Errorf("database file: %w", err)
-		}
 	}
 	return nil
 }
