@@ -19,9 +19,12 @@ type Config struct {
 	LoginFailureLimit int // failed password logins per login name per 15 minutes
 	PhoneLookupLimit  int // GET /v1/users/exists per client IP per hour
 
-	RefreshTTL          time.Duration
-	ExposePhoneLookup   bool
-	SendInitialPassword bool // text a random password at SMS registration
+	RefreshTTL time.Duration
+	// RefreshReuseInterval: a refresh token presented again this soon after
+	// its rotation gets that rotation's successor again (retry-safe).
+	RefreshReuseInterval time.Duration
+	ExposePhoneLookup    bool
+	SendInitialPassword  bool // text a random password at SMS registration
 }
 
 // The windows of the limits above.

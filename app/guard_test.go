@@ -180,9 +180,12 @@ func TestGuardCaptchaAlwaysAndNever(t *testing.T) {
 // code store never add up to a block.
 func TestGuardVerifiedCodesAreNotFailures(t *testing.T) {
 	f, g, _ := guarded(t, app.GuardConfig{}, nil)
-	sessions := app.NewSessions(f.cfg, f.tokens, f.store, &portstest.IDs{}, f.clock)
-	login := app.NewLoginOrRegister(f.cfg, portstest.Phones{}, f.store, f.store, g.Codes(f.codes), f.limiter, sessions,
-		f.passwords, f.sms, &portstest.IDs{}, f.clock, slog.New(slog.DiscardHandler))
+	ids := &portstest.IDs{}
+	sessions := app.NewSessions(f.cfg, f.tokens, f.store, f.store, ids, f.clock)
+	verifier := app.NewCodeVerifier(f.cfg, g.Codes(f.codes), f.limiter, f.clock)
+	passwords := app.NewPasswords(f.passwords, portstest.Strength{}, f.store, f.store, f.clock)
+	login := app.NewLoginOrRegister(portstest.Phones{}, verifier, sessions,
+		app.NewInitialPassword(f.cfg, passwords, f.sms, ids, slog.New(slog.DiscardHandler)))
 	for i := range 30 {
 		phone := fmt.Sprintf("+861370000%04d", i)
 		if _, err := f.request(phone, app.CaptchaInput{}); err != nil {

@@ -69,7 +69,12 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 	if err != nil {
 		return RequestCodeResult{}, err
 	}
-	if err := uc.limiter.Take(ctx, in.Client.limitKey("ip_code"), uc.cfg.ipCodeLimit(), now); err != nil {
+	// The per-IP budget counts codes issued, not requests: it is checked
+	// here and taken only after the store issued one, so a client polling
+	// through its cooldown (behind carrier NAT, one of thousands on that
+	// address) does not spend everyone's budget.
+	ipKey := in.Client.limitKey("ip_code")
+	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipCodeLimit(), now); err != nil {
 		return RequestCodeResult{}, err
 	}
 	// A reset code goes only to a registered phone, but the answer (and the
@@ -89,7 +94,18 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 	key := ports.CodeKey{Phone: phone.E164, Purpose: purpose}
 	digest := codeDigest(uc.cfg.CodeSecret, key, code)
 	if err := uc.codes.Issue(ctx, ports.IssueCode{Key: key, Digest: digest, Policy: uc.cfg.Code, Now: now}); err != nil {
+		var rl *domain.RateLimitedError
+		if !errors.As(err, &rl) {
+			// A timeout may come after the store ran Issue: withdraw this
+			// digest's effects (nothing, if it never ran), or the user would
+			// get a 503 and then a 429 for a code never sent.
+			uc.giveBack(ctx, key, digest, now)
+		}
 		return RequestCodeResult{}, fmt.Errorf("issue code: %w", err)
+	}
+	if err := uc.limiter.Take(ctx, ipKey, uc.cfg.ipCodeLimit(), now); err != nil {
+		uc.giveBack(ctx, key, digest, now) // the budget went to a concurrent request
+		return RequestCodeResult{}, err
 	}
 	res := RequestCodeResult{Phone: phone, Purpose: purpose, Policy: uc.cfg.Code}
 	if !deliver {
@@ -108,7 +124,13 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 			defer uc.pending.Done()
 			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundSendTimeout)
 			defer cancel()
-			if err := uc.send(bg, key, digest, msg, now); err != nil {
+			if _, err := uc.sms.Send(bg, msg); err != nil {
+				// Nobody saw this send: withdraw the code and give nothing
+				// back, so the cooldown and caps end exactly as for an
+				// unknown phone, whose code was issued and never sent.
+				if werr := uc.codes.Withdraw(context.WithoutCancel(bg), key, digest, now); werr != nil {
+					uc.log.ErrorContext(bg, "withdraw undelivered reset code", "err", werr)
+				}
 				uc.log.WarnContext(bg, "reset code not delivered", "err", err)
 			}
 		}()
@@ -127,14 +149,18 @@ const backgroundSendTimeout = 30 * time.Second
 // cooldown are given back so the client can ask again at once.
 func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byte, msg ports.SMSMessage, now time.Time) error {
 	if _, err := uc.sms.Send(ctx, msg); err != nil {
-		// Cancel with a context of its own: the request's may be the one
-		// that ran out, and a code nobody received must not linger.
-		if cerr := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, now); cerr != nil {
-			uc.log.ErrorContext(ctx, "cancel undelivered code", "err", cerr)
-		}
+		uc.giveBack(ctx, key, digest, now)
 		return fmt.Errorf("send code: %w", deliveryError(err))
 	}
 	return nil
+}
+
+// giveBack cancels an issued code that nobody received, with a context of
+// its own: the request's may be the one that ran out.
+func (uc *RequestCode) giveBack(ctx context.Context, key ports.CodeKey, digest []byte, now time.Time) {
+	if err := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, now); err != nil {
+		uc.log.ErrorContext(ctx, "cancel undelivered code", "err", err)
+	}
 }
 
 // Wait returns when the reset texts sent in the background are done, or

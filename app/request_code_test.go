@@ -261,7 +261,7 @@ func TestRequestCodeIPv6BudgetIsPerSlash64(t *testing.T) {
 }
 
 // A reset answer does not wait for (or report) the vendor: an undelivered
-// reset text is still 202, and the code and cooldown are given back.
+// reset text is still 202, and its code is withdrawn.
 func TestRequestCodeResetDeliveryFailureIsSilent(t *testing.T) {
 	f := newFixture(t)
 	f.seedUser(t, domain.User{ID: "u1", Username: "bob", Phone: phoneB}, "")
@@ -269,9 +269,8 @@ func TestRequestCodeResetDeliveryFailureIsSilent(t *testing.T) {
 	_, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phoneB, Purpose: "reset_password", Client: f.client()})
 	checkErr(t, err, nil)
 	f.settle(t)
-	if len(f.sms.Failed) != 1 || len(f.codes.Canceled) != 1 {
-		t.Fatalf("failed sends %d, cancelled codes %d; want 1 and 1", len(f.sms.Failed), len(f.codes.Canceled))
+	if len(f.sms.Failed) != 1 || len(f.codes.Withdrawn) != 1 || len(f.codes.Canceled) != 0 {
+		t.Fatalf("failed sends %d, withdrawn %d, cancelled %d; want 1, 1, 0",
+			len(f.sms.Failed), len(f.codes.Withdrawn), len(f.codes.Canceled))
 	}
-	f.sms.Err = nil
-	f.sendCode(t, phoneB, domain.PurposeResetPassword) // no cooldown was consumed
 }

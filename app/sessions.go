@@ -33,12 +33,14 @@ type Sessions struct {
 	ids     ports.IDs
 	clock   ports.Clock
 	ttl     time.Duration
+	retry   retryRule
 }
 
 // NewSessions builds the session issuer.
 func NewSessions(cfg Config, tokens ports.Tokens, refresh ports.RefreshTokens, logins ports.Logins,
 	ids ports.IDs, clock ports.Clock) *Sessions {
-	return &Sessions{tokens: tokens, refresh: refresh, logins: logins, ids: ids, clock: clock, ttl: cfg.RefreshTTL}
+	return &Sessions{tokens: tokens, refresh: refresh, logins: logins, ids: ids, clock: clock, ttl: cfg.RefreshTTL,
+		retry: newRetryRule(cfg)}
 }
 
 // newRefreshToken returns 256 random bits, base64url, and their hash.
@@ -123,14 +125,16 @@ func (s *Sessions) startPhoneLogin(ctx context.Context, phone domain.Phone, firs
 // Rotate retires the presented refresh token and returns the next pair in
 // its family. A retired token presented again revokes the whole family:
 // either the client or a thief holds a stolen copy, and we cannot tell
-// which.
+// which; unless it comes within the retry interval of its rotation, when
+// it gets the same successor again (see retryRule).
 func (s *Sessions) Rotate(ctx context.Context, token string, client Client) (Session, error) {
 	now := s.clock.Now()
-	tok, next, err := s.next(client, now)
-	if err != nil {
-		return Session{}, err
-	}
-	old, u, err := s.logins.Refresh(ctx, hashRefreshToken(token), next, now)
+	// The successor is derived from the presented token, so a retry of a
+	// rotation whose answer was lost names the same successor.
+	tok, hash := s.retry.successor(token)
+	next := domain.RefreshToken{ID: s.ids.NewID(), Hash: hash, CreatedAt: now,
+		ExpiresAt: now.Add(s.ttl), UserAgent: client.UserAgent, IP: client.IP}
+	old, u, err := s.logins.Refresh(ctx, hashRefreshToken(token), next, now, s.retry.interval)
 	if errors.Is(err, domain.ErrNotFound) {
 		return Session{}, domain.ErrInvalidToken // the user is gone
 	}

@@ -65,6 +65,12 @@ func NormalizeEmail(s string) (string, error) {
 	if s == "" || len(s) > 254 || !IsPlainText(s) {
 		return "", ErrInvalidEmail
 	}
+	// Format characters (bidi overrides, zero-width joiners) make two
+	// addresses look alike; an address literal (bob@[127.0.0.1]) names a
+	// host, not a mail domain anyone verifies.
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) || strings.ContainsAny(s, "[]") {
+		return "", ErrInvalidEmail
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
 		return "", ErrInvalidEmail

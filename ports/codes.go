@@ -35,6 +35,12 @@ type Codes interface {
 	// code if it still has this digest, clears the cooldown and gives the
 	// send back to the hourly and daily caps.
 	Cancel(ctx context.Context, key CodeKey, digest []byte, now time.Time) error
+	// Withdraw deletes the code if it still has this digest and gives
+	// nothing back: the cooldown and the caps stay spent, exactly as for a
+	// code that was issued and never sent (a reset for an unknown phone).
+	// For an undelivered code whose sending nobody could observe, so that
+	// what follows does not tell whether it was ever sent.
+	Withdraw(ctx context.Context, key CodeKey, digest []byte, now time.Time) error
 	// Verify compares digest with the stored one. On a match the code is
 	// deleted (single use: of concurrent verifies exactly one succeeds). On a
 	// mismatch the attempt is counted and at maxAttempts the code is burned.

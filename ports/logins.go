@@ -19,8 +19,14 @@ type Logins interface {
 	// one phone return the same user and created is true for exactly one. A
 	// generated username that collides returns domain.ErrUsernameTaken.
 	StartPhoneLogin(ctx context.Context, candidate domain.User, first domain.RefreshToken, now time.Time) (u domain.User, created bool, err error)
-	// Refresh is RefreshTokens.Rotate that also returns the token's user.
-	Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error)
+	// Refresh is RefreshTokens.Rotate that also returns the token's user,
+	// with one difference: a token rotated less than reuse ago, in a family
+	// nothing revoked, whose successor (the token with next.Hash) is still
+	// live, is a retry of that rotation (its answer was lost, or two tabs
+	// refreshed at once), not reuse: Refresh returns the old token and its
+	// user as the first rotation did and stores nothing. The caller derives
+	// next from the presented token, so a retry names the same successor.
+	Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, domain.User, error)
 	// ReplacePassword stores hash as the user's password and revokes every
 	// refresh token of the user outside keepFamily (empty: all of them),
 	// both or neither: a password reset must never leave the sessions of

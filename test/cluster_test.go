@@ -33,6 +33,10 @@ func TestLoginFlowOnRedisCluster(t *testing.T) {
 	// Per-phone cooldown and per-IP cap live in the cluster too.
 	cooldown := c.Post("/v1/sms/codes", map[string]string{"phone": phones[0]})
 	wantProblem(t, cooldown, 429, "rate_limited")
+	// The refused request did not spend the per-IP budget (codes issued).
+	if r := c.Post("/v1/sms/codes", map[string]string{"phone": newPhone()}); r.Status != 202 {
+		t.Fatalf("fourth code: %d %s", r.Status, r.Raw)
+	}
 	ipCap := c.Post("/v1/sms/codes", map[string]string{"phone": newPhone()})
 	wantProblem(t, ipCap, 429, "rate_limited")
 	if !strings.Contains(cooldown.Str("detail"), "resend_cooldown") || !strings.Contains(ipCap.Str("detail"), "ip_code") {

@@ -43,12 +43,13 @@ func TestHostileBytesNeverReachTheDatabase(t *testing.T) {
 			t.Fatalf("login with an invalid UTF-8 User-Agent: %d %s", r.Status, r.Raw)
 		}
 		// A NUL in the User-Agent (SQLite refuses it); net/http will not send
-		// one, so write the request by hand.
+		// one, so write the request by hand. fasthttp since v1.5x refuses a
+		// NUL in a header value (400) before routing; either way no 500.
 		phone = newPhone()
 		code = requestCode(t, inst, c, phone, "")
 		body := fmt.Sprintf(`{"phone":%q,"code":%q}`, phone, code)
 		status := rawPost(t, inst.URL, "/v1/sessions/sms", "app\x00evil", body)
-		if status != 201 {
+		if status != 201 && status != 400 {
 			t.Fatalf("login with a NUL in the User-Agent: %d", status)
 		}
 	})

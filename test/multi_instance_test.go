@@ -187,6 +187,8 @@ func TestMultiInstance(t *testing.T) {
 	p := startMIPair(t, map[string]string{
 		"AUTHD_IP_CODE_LIMIT":       "2",
 		"AUTHD_LOGIN_FAILURE_LIMIT": "3",
+		// Reuse detection across instances, without the retry window.
+		"AUTHD_JWT_REFRESH_REUSE_INTERVAL": "0s",
 	})
 
 	t.Run("CodeFromAWorksAtB", func(t *testing.T) {

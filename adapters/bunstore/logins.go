@@ -103,7 +103,7 @@ SELECT old.id, old.family_id, old.created_at, old.expires_at, old.user_agent, ol
 FROM old JOIN users u ON u.id = old.user_id`
 
 // Refresh implements ports.Logins.
-func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error) {
+func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, domain.User, error) {
 	if s.dialect == Postgres {
 		now = ts(now)
 		row := s.db.QueryRowContext(ctx, refreshPG,
@@ -118,7 +118,7 @@ func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.Refresh
 		// Unknown, expired, retired or revoked: Rotate tells which, and
 		// revokes the family on reuse.
 	}
-	old, err := s.Rotate(ctx, oldHash, next, now)
+	old, err := s.rotate(ctx, oldHash, next, now, reuse)
 	if err != nil {
 		return domain.RefreshToken{}, domain.User{}, err
 	}

@@ -31,11 +31,20 @@ func (s *Store) Get(ctx context.Context, hash []byte) (domain.RefreshToken, erro
 // so of concurrent rotations exactly one changes the row; the others, like
 // any reuse of a retired token, revoke the family and get ErrInvalidToken.
 func (s *Store) Rotate(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, error) {
+	return s.rotate(ctx, oldHash, next, now, 0)
+}
+
+// rotate is Rotate where a rotation less than reuse ago whose successor
+// (next.Hash) is live is answered again instead of being reuse.
+func (s *Store) rotate(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, error) {
 	now = ts(now)
 	var old refreshTokenRow
 	reused := false
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.NewSelect().Model(&old).Where("rt.token_hash = ?", oldHash).Limit(1).Scan(ctx); err != nil {
+			return err
+		}
+		if retry, err := isRetry(ctx, tx, old, next.Hash, now, reuse); err != nil || retry {
 			return err
 		}
 		if !old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() {
@@ -61,6 +70,12 @@ func (s *Store) Rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err := tx.NewSelect().Model(&old).Where("rt.id = ?", old.ID).Scan(ctx); err != nil {
+				return err
+			}
+			if retry, err := isRetry(ctx, tx, old, next.Hash, now, reuse); err != nil || retry {
+				return err // a concurrent rotation to the same successor
+			}
 			reused = true // lost the race to a concurrent rotation
 			return revokeFamily(ctx, tx, old.FamilyID, now)
 		}
@@ -75,8 +90,29 @@ func (s *Store) Rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 	case err != nil:
 		return domain.RefreshToken{}, err
 	}
-	old.RotatedAt = now
+	if old.RotatedAt.IsZero() {
+		old.RotatedAt = now
+	}
 	return old.domain(), nil
+}
+
+// isRetry reports whether presenting old again is a retry of its rotation:
+// rotated less than reuse ago, not revoked, and its successor (the token
+// with nextHash, in the same family) live. A family with any revoked token
+// is dead to retries as to refreshes.
+func isRetry(ctx context.Context, db bun.IDB, old refreshTokenRow, nextHash []byte, now time.Time, reuse time.Duration) (bool, error) {
+	if reuse <= 0 || old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() || !now.Before(old.RotatedAt.Add(reuse)) {
+		return false, nil
+	}
+	live, err := db.NewSelect().Model((*refreshTokenRow)(nil)).
+		Where("token_hash = ?", nextHash).Where("family_id = ?", old.FamilyID).
+		Where("rotated_at IS NULL").Where("revoked_at IS NULL").Where("expires_at > ?", now).Exists(ctx)
+	if err != nil || !live {
+		return false, err
+	}
+	dead, err := db.NewSelect().Model((*refreshTokenRow)(nil)).
+		Where("family_id = ?", old.FamilyID).Where("revoked_at IS NOT NULL").Exists(ctx)
+	return err == nil && !dead, err
 }
 
 // RevokeFamily revokes every live token of the family.

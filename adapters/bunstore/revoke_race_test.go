@@ -34,7 +34,7 @@ func TestRevokeCatchesConcurrentRefreshes(t *testing.T) {
 					for i := 1; i < 30; i++ {
 						next := domain.RefreshToken{ID: fmt.Sprint("t", round, "-", i), Hash: []byte(fmt.Sprint("h", round, "-", i)),
 							CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-						if _, _, err := s.Refresh(t.Context(), cur, next, now); err != nil {
+						if _, _, err := s.Refresh(t.Context(), cur, next, now, 0); err != nil {
 							return
 						}
 						cur = next.Hash
@@ -54,7 +54,7 @@ func TestRevokeCatchesConcurrentRefreshes(t *testing.T) {
 				}
 				next := domain.RefreshToken{ID: fmt.Sprint("t", round, "-x"), Hash: []byte(fmt.Sprint("h", round, "-x")),
 					CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-				_, _, err = s.Refresh(t.Context(), last, next, now)
+				_, _, err = s.Refresh(t.Context(), last, next, now, 0)
 				if err == nil {
 					// The refresher finished all its rotations before the revoke:
 					// then the revoke must have caught the last one.

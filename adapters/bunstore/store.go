@@ -58,6 +58,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*Store, error) 
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, &domain.ConfigError{Key: "AUTHD_DATABASE_URL", Msg: "create directory: " + err.Error()}
 		}
+		if err := privateFile(path); err != nil {
+			return nil, &domain.ConfigError{Key: "AUTHD_DATABASE_URL", Msg: err.Error()}
+		}
 		sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+path+sqliteParams)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
@@ -107,3 +110,25 @@ func (s *Store) Name() string { return "database" }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return translate(s.db.PingContext(ctx)) }
+
+// privateFile creates the database file readable by its owner only, as the
+// signing key and code secret are (SQLite would create it 0644 under the
+// usual umask, and its -wal and -shm files copy the mode), and takes group
+// and other access away from one made before.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Mode().Perm()&0o077 != 0 {
+		err = f.Chmod(fi.Mode().Perm() &^ 0o077)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("database file: %w", err)
+	}
+	return nil
+}

@@ -34,12 +34,22 @@ func (r clientIPs) resolve(c *fiber.Ctx) string {
 	if len(r.trusted) == 0 || !r.isTrusted(peer) {
 		return peer.String()
 	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	// Every X-Forwarded-For line counts, joined in order (RFC 9110 5.3): a
+	// proxy that appends a line of its own must not leave the client's
+	// first line in charge.
+	var lines []string
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		lines = append(lines, string(v))
+	}
+	hops := strings.Split(strings.Join(lines, ","), ",")
 	client := peer
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // a garbled entry: keep the last address we could trust
+		if err != nil || a.Zone() != "" {
+			// A garbled entry, or an IPv6 zone (client text that no proxy
+			// puts there and no limit key needs): keep the last address we
+			// could trust.
+			break
 		}
 		client = a.Unmap()
 		if !r.isTrusted(client) {

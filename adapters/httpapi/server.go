@@ -84,7 +84,13 @@ func New(cfg Config, d Deps) (*Server, error) {
 		WriteTimeout:          cfg.ReadTimeout,
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
-		ErrorHandler:          errorHandler(d.Log),
+		// Exact routes only: /METRICS or /metrics/ must not reach a handler
+		// by another name (and bypass whatever guards the exact path).
+		StrictRouting: true,
+		CaseSensitive: true,
+		// Bodies are JSON only (requireJSONBody): never parse a form.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 errorHandler(d.Log),
 	})
 	s.routes()
 	return s, nil
@@ -101,7 +107,7 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 
 func (s *Server) routes() {
 	a := s.app
-	a.Use(withRequestID, s.withMetrics, rejectEncodedBodies)
+	a.Use(withRequestID, refuseAmbiguousFraming, s.withMetrics, rejectEncodedBodies, requireJSONBody, noStore)
 	a.Post("/v1/sms/codes", s.requestCode)
 	a.Post("/v1/sessions/sms", s.loginSMS)
 	a.Post("/v1/sessions/password", s.loginPassword)

@@ -57,6 +57,16 @@ func (s *Store) Cancel(_ context.Context, key ports.CodeKey, digest []byte, now 
 	return nil
 }
 
+// Withdraw implements ports.Codes: the code goes, the counters stay.
+func (s *Store) Withdraw(_ context.Context, key ports.CodeKey, digest []byte, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.codes[key]; ok && equal(c.digest, digest) {
+		delete(s.codes, key)
+	}
+	return nil
+}
+
 // Verify implements ports.Codes: a match deletes the code, a mismatch counts
 // an attempt and burns the code at maxAttempts.
 func (s *Store) Verify(_ context.Context, key ports.CodeKey, digest []byte, maxAttempts int, now time.Time) error {

@@ -50,6 +50,13 @@ func (s *Store) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, _ 
 	return err
 }
 
+// Withdraw implements ports.Codes in one script: the code goes (while it
+// has this digest), the cooldown and the windows stay.
+func (s *Store) Withdraw(ctx context.Context, key ports.CodeKey, digest []byte, _ time.Time) error {
+	_, err := s.run(ctx, withdrawScript, s.codeKeys(key)[:1], string(digest))
+	return err
+}
+
 // Verify implements ports.Codes in one script. Expiry is the key's TTL.
 func (s *Store) Verify(ctx context.Context, key ports.CodeKey, digest []byte, maxAttempts int, _ time.Time) error {
 	msg, err := s.run(ctx, verifyScript, s.codeKeys(key)[:1], string(digest), strconv.Itoa(maxAttempts))

@@ -55,6 +55,14 @@ end
 return 1
 `)
 
+// withdrawScript: KEYS code; ARGV digest. Deletes the code only while it
+// has this digest; gives nothing back.
+var withdrawScript = rueidis.NewLuaScript(`
+if redis.call('HGET', KEYS[1], 'd') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`)
+
 // limitCheck is the shared head of take and check: if the count reached
 // ARGV[1], reply the wait in ms (at least 1).
 const limitCheck = `

@@ -104,7 +104,7 @@ func (f *Failover) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSRes
 			f.logger.DebugContext(ctx, "sms provider skipped: circuit open", "provider", v.name, "message_id", msg.ID)
 			continue
 		}
-		if failed != "" {
+		if failed != "" && counted(msg) {
 			f.metrics.failovers.WithLabelValues(failed).Inc()
 		}
 		res, se := f.attempt(ctx, v, f.share(ctx, i), msg)
@@ -157,8 +157,10 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 	cancel()
 
 	se := sendError(v.name, err)
-	f.metrics.sends.WithLabelValues(v.name, outcomeLabel(se)).Inc()
-	f.metrics.latency.WithLabelValues(v.name).Observe(latency.Seconds())
+	if counted(msg) {
+		f.metrics.sends.WithLabelValues(v.name, outcomeLabel(se)).Inc()
+		f.metrics.latency.WithLabelValues(v.name).Observe(latency.Seconds())
+	}
 	a := ports.SendAttempt{
 		ID: newID(), MessageID: msg.ID, Provider: v.name, VendorMessageID: res.MessageID,
 		Phone: msg.Phone.E164, Purpose: string(msg.Purpose), Status: ports.SendStatusSent,
@@ -166,7 +168,9 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 	}
 	if se != nil {
 		a.Status, a.VendorCode = ports.SendStatusFailed, se.VendorCode
-		f.metrics.failures.WithLabelValues(v.name, se.VendorCode).Inc()
+		if counted(msg) {
+			f.metrics.failures.WithLabelValues(v.name, se.VendorCode).Inc()
+		}
 		f.logger.WarnContext(ctx, "sms send failed", "provider", v.name, "vendor_code", se.VendorCode,
 			"outcome", outcomeLabel(se), "message_id", msg.ID, "latency", latency, "err", se.Err)
 	}
@@ -177,6 +181,12 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 	}
 	return res, se
 }
+
+// counted reports whether msg's send shows in the metrics. A reset code is
+// texted only to a registered phone, so a counter that rose with it would
+// tell anyone reading /metrics whether the phone they just asked for is
+// registered; reset texts are in the send log (admin only) instead.
+func counted(msg ports.SMSMessage) bool { return msg.Purpose != domain.PurposeResetPassword }
 
 // sendError classifies err; anything but a *ports.SendError counts as a
 // provider failure.

@@ -43,6 +43,9 @@ func ParseTencentReceipts(body []byte) ([]ports.DeliveryReceipt, error) {
 		if r.SID == "" {
 			return nil, fmt.Errorf("%w: tencent receipt without sid", domain.ErrInvalidRequest)
 		}
+		if !plainText(r.SID, r.ErrMsg, r.ReportStatus, r.UserReceiveTime) {
+			return nil, errReceiptText
+		}
 		out = append(out, ports.DeliveryReceipt{
 			Provider: ProviderTencent, VendorMessageID: r.SID,
 			Delivered: r.ReportStatus == "SUCCESS", VendorCode: r.ErrMsg, At: parseChinaTime(r.UserReceiveTime),
@@ -71,6 +74,9 @@ func ParseAliyunReceipts(body []byte) ([]ports.DeliveryReceipt, error) {
 	for _, r := range in {
 		if r.BizID == "" && r.OutID == "" {
 			return nil, fmt.Errorf("%w: aliyun receipt without biz_id or out_id", domain.ErrInvalidRequest)
+		}
+		if !plainText(r.BizID, r.OutID, r.ErrCode, r.ReportTime) {
+			return nil, errReceiptText
 		}
 		out = append(out, ports.DeliveryReceipt{
 			Provider: ProviderAliyun, VendorMessageID: r.BizID, MessageID: r.OutID,

@@ -29,7 +29,19 @@ func serve(s wiring.Settings, stdout io.Writer) error {
 	if err := a.Err(); err != nil {
 		return err
 	}
-	a.Run()
+	// Not a.Run: it exits 1 on a failed start without saying why (fx's
+	// own logger is off), e.g. when the port is taken.
+	startCtx, cancel := context.WithTimeout(context.Background(), a.StartTimeout())
+	defer cancel()
+	if err := a.Start(startCtx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	<-a.Wait()
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), a.StopTimeout())
+	defer cancelStop()
+	if err := a.Stop(stopCtx); err != nil {
+		return fmt.Errorf("stop: %w", err)
+	}
 	return nil
 }
 

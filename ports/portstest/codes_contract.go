@@ -42,6 +42,7 @@ func TestCodes(t *testing.T, newStore func(t *testing.T) ports.Codes) {
 		{"CancelRestores", codesCancel},
 		{"CancelWrongDigest", codesCancelWrongDigest},
 		{"CancelTwice", codesCancelTwice},
+		{"WithdrawKeepsCounters", codesWithdraw},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,6 +335,29 @@ func codesCancelTwice(t *testing.T, s ports.Codes) {
 	// One send given back, not two: one more Issue fits, the next does not.
 	codesIssue(t, s, key, codesDigest(t), p)
 	err := s.Issue(context.Background(), ports.IssueCode{Key: key, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	codesWantLimited(t, err, "phone_hourly", time.Hour)
+}
+
+func codesWithdraw(t *testing.T, s ports.Codes) {
+	key, d := codesKey(t), codesDigest(t)
+	p := codesPolicy()
+	p.ResendAfter, p.HourlyLimit = time.Minute, 1
+	codesIssue(t, s, key, d, p)
+	if err := s.Withdraw(context.Background(), key, codesDigest(t), time.Now()); err != nil {
+		t.Fatalf("Withdraw another digest: %v", err)
+	}
+	if err := s.Withdraw(context.Background(), key, d, time.Now()); err != nil {
+		t.Fatalf("Withdraw: %v", err)
+	}
+	codesWantInvalid(t, codesVerify(s, key, d, 3))
+	// The cooldown and the cap stay spent, as for a code never sent.
+	err := s.Issue(context.Background(), ports.IssueCode{Key: key, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	codesWantLimited(t, err, "resend_cooldown", p.ResendAfter)
+	other := ports.CodeKey{Phone: key.Phone, Purpose: domain.PurposeResetPassword}
+	if other.Purpose == key.Purpose {
+		other.Purpose = domain.PurposeLogin
+	}
+	err = s.Issue(context.Background(), ports.IssueCode{Key: other, Digest: codesDigest(t), Policy: p, Now: time.Now()})
 	codesWantLimited(t, err, "phone_hourly", time.Hour)
 }
 

@@ -15,11 +15,12 @@ import (
 // assertions. The codes themselves are memcode's, so the fake cannot drift
 // from the store the embedded default ships.
 type Codes struct {
-	mu       sync.Mutex
-	store    *memcode.Store
-	Issued   []ports.IssueCode
-	Canceled []ports.CodeKey
-	Err      error
+	mu        sync.Mutex
+	store     *memcode.Store
+	Issued    []ports.IssueCode
+	Canceled  []ports.CodeKey
+	Withdrawn []ports.CodeKey // keys Withdraw was called for
+	Err       error
 }
 
 var _ ports.Codes = (*Codes)(nil)
@@ -59,6 +60,20 @@ func (c *Codes) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, no
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.Canceled = append(c.Canceled, key)
+	return nil
+}
+
+// Withdraw implements ports.Codes.
+func (c *Codes) Withdraw(ctx context.Context, key ports.CodeKey, digest []byte, now time.Time) error {
+	if err := c.fail(); err != nil {
+		return err
+	}
+	if err := c.store.Withdraw(ctx, key, digest, now); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Withdrawn = append(c.Withdrawn, key)
 	return nil
 }
 

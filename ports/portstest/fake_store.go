@@ -185,6 +185,11 @@ func (s *Store) tokenIndex(hash []byte) int {
 
 // Rotate implements ports.RefreshTokens.
 func (s *Store) Rotate(_ context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, error) {
+	return s.rotate(oldHash, next, now, 0)
+}
+
+// rotate is Rotate that answers a retry within reuse again (ports.Logins).
+func (s *Store) rotate(oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Err != nil {
@@ -195,6 +200,9 @@ func (s *Store) Rotate(_ context.Context, oldHash []byte, next domain.RefreshTok
 		return domain.RefreshToken{}, domain.ErrInvalidToken
 	}
 	old := s.tokens[i]
+	if s.isRetry(old, next.Hash, now, reuse) {
+		return old, nil
+	}
 	if !old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() {
 		s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == old.FamilyID }, now)
 		return domain.RefreshToken{}, domain.ErrInvalidToken
@@ -286,8 +294,8 @@ func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain
 }
 
 // Refresh implements ports.Logins.
-func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, domain.User, error) {
-	old, err := s.Rotate(ctx, oldHash, next, now)
+func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, domain.User, error) {
+	old, err := s.rotate(oldHash, next, now, reuse)
 	if err != nil {
 		return domain.RefreshToken{}, domain.User{}, err
 	}
@@ -310,4 +318,24 @@ func (s *Store) ReplacePassword(_ context.Context, userID, hash, keep string, no
 	s.users[userID] = u
 	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, now)
 	return nil
+}
+
+// isRetry mirrors ports.Logins.Refresh's retry rule. The caller holds mu.
+func (s *Store) isRetry(old domain.RefreshToken, nextHash []byte, now time.Time, reuse time.Duration) bool {
+	if reuse <= 0 || old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() || !now.Before(old.RotatedAt.Add(reuse)) {
+		return false
+	}
+	live := false
+	for _, t := range s.tokens {
+		if t.FamilyID != old.FamilyID {
+			continue
+		}
+		if !t.RevokedAt.IsZero() {
+			return false
+		}
+		if bytes.Equal(t.Hash, nextHash) && t.RotatedAt.IsZero() && now.Before(t.ExpiresAt) {
+			live = true
+		}
+	}
+	return live
 }

@@ -107,7 +107,7 @@ func testRefresh(t *testing.T, newStore func(t *testing.T) LoginStore) {
 	t.Run("Refresh rotates and returns the user", func(t *testing.T) {
 		s, u := setup(t)
 		now := contractTime.Add(time.Minute)
-		old, got, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now)
+		old, got, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now, 0)
 		wantErr(t, "refresh", err, nil)
 		if got.ID != u.ID || got.Phone != u.Phone || old.FamilyID != "fam1" || old.UserID != u.ID {
 			t.Fatalf("refresh: old %+v user %+v", old, got)
@@ -120,21 +120,59 @@ func testRefresh(t *testing.T, newStore func(t *testing.T) LoginStore) {
 	})
 	t.Run("Refresh refuses unknown, expired and reused tokens", func(t *testing.T) {
 		s, _ := setup(t)
-		_, _, err := s.Refresh(ctx(t), hash(99), token("", "", 2), contractTime)
+		_, _, err := s.Refresh(ctx(t), hash(99), token("", "", 2), contractTime, 0)
 		wantErr(t, "unknown", err, domain.ErrInvalidToken)
-		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 3), contractTime.Add(48*time.Hour))
+		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 3), contractTime.Add(48*time.Hour), 0)
 		wantErr(t, "expired", err, domain.ErrInvalidToken)
-		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 4), contractTime)
+		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 4), contractTime, 0)
 		wantErr(t, "live", err, nil)
-		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 5), contractTime)
+		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 5), contractTime, 0)
 		wantErr(t, "reuse", err, domain.ErrInvalidToken)
 		wantRevoked(t, s, map[int]bool{1: true, 4: true})
+	})
+	t.Run("Refresh within the reuse interval is a retry", func(t *testing.T) {
+		s, u := setup(t)
+		now := contractTime.Add(time.Minute)
+		const reuse = 10 * time.Second
+		_, _, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now, reuse)
+		wantErr(t, "refresh", err, nil)
+		old, got, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now.Add(5*time.Second), reuse)
+		wantErr(t, "retry", err, nil)
+		if got.ID != u.ID || old.FamilyID != "fam1" {
+			t.Fatalf("retry: old %+v user %+v", old, got)
+		}
+		sameTime(t, "retry RotatedAt", old.RotatedAt, now)
+		// Two tabs at once: every retry of the same rotation succeeds.
+		var fails atomic.Int32
+		concurrently(10, func(int) error {
+			if _, _, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now.Add(6*time.Second), reuse); err != nil {
+				fails.Add(1)
+			}
+			return nil
+		})
+		if n := fails.Load(); n != 0 {
+			t.Fatalf("%d concurrent retries failed", n)
+		}
+		wantRevoked(t, s, map[int]bool{1: false, 2: false})
+		// A successor that is not the first rotation's is reuse.
+		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 3), now.Add(7*time.Second), reuse)
+		wantErr(t, "another successor", err, domain.ErrInvalidToken)
+		wantRevoked(t, s, map[int]bool{1: true, 2: true})
+	})
+	t.Run("Refresh after the reuse interval is reuse", func(t *testing.T) {
+		s, _ := setup(t)
+		now := contractTime.Add(time.Minute)
+		_, _, err := s.Refresh(ctx(t), hash(1), token("", "", 2), now, 10*time.Second)
+		wantErr(t, "refresh", err, nil)
+		_, _, err = s.Refresh(ctx(t), hash(1), token("", "", 2), now.Add(10*time.Second), 10*time.Second)
+		wantErr(t, "late retry", err, domain.ErrInvalidToken)
+		wantRevoked(t, s, map[int]bool{1: true, 2: true})
 	})
 	t.Run("Refresh concurrent: one winner", func(t *testing.T) {
 		s, _ := setup(t)
 		var wins atomic.Int32
 		concurrently(20, func(i int) error {
-			_, _, err := s.Refresh(ctx(t), hash(1), token("", "", 200+i), contractTime.Add(time.Minute))
+			_, _, err := s.Refresh(ctx(t), hash(1), token("", "", 200+i), contractTime.Add(time.Minute), 0)
 			if err == nil {
 				wins.Add(1)
 			}

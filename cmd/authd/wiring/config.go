@@ -146,8 +146,34 @@ func (s Settings) Describe() []string {
 		if f.Tag.Get("secret") == "true" && val != "" {
 			val = "****"
 		}
+		val = maskURLPassword(val)
 		out = append(out, f.Tag.Get("env")+"="+val)
 	})
 	sort.Strings(out)
 	return out
+}
+
+// maskURLPassword hides the password of a URL's userinfo
+// (postgres://user:pw@host, redis://:pw@a,b): database and Redis URLs
+// carry one, and `authd config` output ends up in tickets and chats.
+func maskURLPassword(val string) string {
+	scheme, rest, ok := strings.Cut(val, "://")
+	if !ok {
+		return val
+	}
+	// The userinfo ends at the last '@' before the path (a password may hold
+	// '@' or ':' unescaped).
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		end = i
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return val
+	}
+	user, _, hasPw := strings.Cut(rest[:at], ":")
+	if !hasPw {
+		return val
+	}
+	return scheme + "://" + user + ":****" + rest[at:]
 }

@@ -133,3 +133,23 @@ func TestLoadSettingsRefusesUnknownVariables(t *testing.T) {
 		t.Fatalf("variables that are not settings: %v", err)
 	}
 }
+
+func TestDescribeMasksURLPasswords(t *testing.T) {
+	s, err := LoadSettings("", []string{"AUTHD_DATABASE_URL=postgres://authd:s3cr@t:x@db.internal:5432/authd?sslmode=require",
+		"AUTHD_REDIS_URL=redis://:redispw@10.0.0.1:6379,10.0.0.2:6379"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Join(s.Describe(), "\n")
+	for _, leak := range []string{"s3cr", "redispw"} {
+		if strings.Contains(out, leak) {
+			t.Fatalf("password %q printed:\n%s", leak, out)
+		}
+	}
+	for _, want := range []string{"AUTHD_DATABASE_URL=postgres://authd:****@db.internal:5432/authd?sslmode=require",
+		"AUTHD_REDIS_URL=redis://:****@10.0.0.1:6379,10.0.0.2:6379"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("want %q in:\n%s", want, out)
+		}
+	}
+}

@@ -137,7 +137,7 @@ func appConfig(s Settings) (app.Config, error) {
 	}
 	return app.Config{Code: policy, CodeSecret: secret, Regions: regions,
 		IPCodeLimit: s.IPCodeLimit, IPLoginLimit: s.IPLoginLimit, LoginFailureLimit: s.LoginFailureLimit,
-		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTTL,
+		PhoneLookupLimit: s.PhoneLookupLimit, RefreshTTL: s.JWTRefreshTTL, RefreshReuseInterval: s.JWTRefreshReuse,
 		ExposePhoneLookup: s.ExposePhoneLookup, SendInitialPassword: s.SendInitialPassword}, nil
 }
 

@@ -54,7 +54,7 @@ type Settings struct {
 	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone per day"`
 	CodeSecret      string        `env:"AUTHD_CODE_SECRET" secret:"true" help:"HMAC key for stored code digests, shared by every instance; empty: generated once under the data dir"`
 
-	IPCodeLimit         int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"code requests per client IP per hour (refused ones count too)"`
+	IPCodeLimit         int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"codes issued per client IP per hour (a request refused by the cooldown, a cap or a failed delivery does not count)"`
 	IPLoginLimit        int  `env:"AUTHD_IP_LOGIN_LIMIT" default:"100" help:"failed logins (code or password) per client IP per hour"`
 	LoginFailureLimit   int  `env:"AUTHD_LOGIN_FAILURE_LIMIT" default:"5" help:"failed password logins per login name per 15 minutes"`
 	PhoneLookupLimit    int  `env:"AUTHD_PHONE_LOOKUP_LIMIT" default:"60" help:"GET /v1/users/exists per client IP per hour"`
@@ -65,7 +65,9 @@ type Settings struct {
 	JWTAudience   string        `env:"AUTHD_JWT_AUDIENCE" default:"authd" help:"aud claim"`
 	JWTAccessTTL  time.Duration `env:"AUTHD_JWT_ACCESS_TTL" default:"15m" help:"access token lifetime"`
 	JWTRefreshTTL time.Duration `env:"AUTHD_JWT_REFRESH_TTL" default:"720h" help:"refresh token lifetime"`
-	JWTKeyFile    string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key, fixed (no rotation); empty: rotating keys kept in the database"`
+	// JWTRefreshReuse is the retry-safe rotation window (API.md "Tokens").
+	JWTRefreshReuse time.Duration `env:"AUTHD_JWT_REFRESH_REUSE_INTERVAL" default:"10s" help:"a refresh token presented again this soon after its rotation gets the same new refresh token (lost answers, two tabs); 0 turns it off"`
+	JWTKeyFile      string        `env:"AUTHD_JWT_KEY_FILE" help:"PEM (PKCS#8) Ed25519 signing key, fixed (no rotation); empty: rotating keys kept in the database"`
 
 	JWTKeyEncryptionKey string        `env:"AUTHD_JWT_KEY_ENCRYPTION_KEY" secret:"true" help:"secret (16+ characters, shared by every instance) that encrypts the signing keys in the database; empty: derived from the code secret"`
 	JWTKeyPollInterval  time.Duration `env:"AUTHD_JWT_KEY_POLL_INTERVAL" default:"20s" help:"how often instances reload the signing keys (100ms..55s); a rotated key signs after this plus 5s"`
