@@ -7,6 +7,8 @@
 //	                                       send one test message with the configured vendor
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
 //	authd config                           print the effective configuration, secrets masked
+//	authd healthcheck                      exit 0 if the local /healthz answers 200 (container HEALTHCHECK)
+//	authd help                             list the commands
 //
 // Configuration comes from -config FILE (or AUTHD_CONFIG) and AUTHD_*
 // variables; see the README for every key.
@@ -57,6 +59,10 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
 		err = keys(rest, stdout)
+	case "healthcheck":
+		err = healthcheck(ctx, settings, rest, stdout)
+	case "help", "-h", "--help":
+		help(stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)
