@@ -8,7 +8,10 @@
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
 //	authd keys list                        list the signing keys in the database
 //	authd keys rotate [-activate-after D]  add a new signing key; every instance signs with it after D
+//	authd guard status|unblock ...        the SMS abuse guard (see authd help)
 //	authd config                           print the effective configuration, secrets masked
+//	authd healthcheck                      exit 0 if the local /healthz answers 200 (container HEALTHCHECK)
+//	authd help                             list the commands
 //
 // Configuration comes from -config FILE (or AUTHD_CONFIG) and AUTHD_*
 // variables; see the README for every key.
@@ -61,6 +64,10 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = keys(ctx, settings, rest, stdout)
 	case "guard":
 		err = guardCommand(ctx, settings, rest, stdout)
+	case "healthcheck":
+		err = healthcheck(ctx, settings, rest, stdout)
+	case "help", "-h", "--help":
+		help(stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)
