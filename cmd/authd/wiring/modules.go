@@ -47,6 +47,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		KeyFile: s.JWTKeyFile, DataDir: s.DataDir}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
+	httpCfg.AdminAddr, httpCfg.CORSOrigins = s.AdminAddr, s.CORSOrigins
 	if err := initialPasswordTemplates(s); err != nil {
 		return nil, err
 	}
@@ -72,6 +73,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		sms.Module(smsCfg),
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
+		consoleOutbox(smsCfg),
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
 	), nil
