@@ -4,12 +4,19 @@
 GO ?= go
 BIN := bin
 
-.PHONY: run build test test-short lint bench services fmt
+.PHONY: run build test test-short lint bench services fmt demo deps
 
-run:
+# deps downloads the modules with a progress line: the first build fetches
+# several hundred MB, minutes of silence otherwise.
+deps:
+	@echo "authd: fetching Go modules (the first time: several hundred MB, a few minutes)..."
+	@$(GO) mod download -x 2>&1 | awk '/\.zip: 200/ {n++; printf "\r  %d modules downloaded", n; next} /^#/ {next} {print} END {if (n) print ""}'
+	@echo "authd: compiling..."
+
+run: deps
 	$(GO) run ./cmd/authd serve
 
-build:
+build: deps
 	$(GO) build -o $(BIN)/authd ./cmd/authd
 	$(GO) build -o $(BIN)/authbench ./cmd/authbench
 
@@ -39,6 +46,14 @@ lint:
 bench: build
 	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json
 	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json
+
+# demo serves examples/web on http://127.0.0.1:5173 against a local authd
+# (bin/authd on :8080, admin 127.0.0.1:8081) that allows that origin.
+DEMO_ORIGIN := http://127.0.0.1:5173
+demo: build
+	@AUTHD_CORS_ALLOWED_ORIGINS=$(DEMO_ORIGIN) $(BIN)/authd serve & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	$(GO) run ./examples/web/demo -addr 127.0.0.1:5173 -api http://127.0.0.1:8080 -admin http://127.0.0.1:8081
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:
