@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin
 
-.PHONY: run build test test-short lint bench services fmt demo deps
+.PHONY: run build test test-short lint bench services fmt demo deps vendor-redoc
 
 # deps downloads the modules with a progress line: the first build fetches
 # several hundred MB, minutes of silence otherwise.
@@ -54,6 +54,11 @@ demo: build
 	@AUTHD_CORS_ALLOWED_ORIGINS=$(DEMO_ORIGIN) $(BIN)/authd serve & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	$(GO) run ./examples/web/demo -addr 127.0.0.1:5173 -api http://127.0.0.1:8080 -admin http://127.0.0.1:8081
+
+# vendor-redoc re-fetches the pinned Redoc (npm) behind GET /docs and
+# checks its integrity hash; the files are committed, builds never need it.
+vendor-redoc:
+	bash tools/vendor-redoc.sh
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:

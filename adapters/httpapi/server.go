@@ -137,4 +137,6 @@ func (s *Server) routes() {
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
 	a.Get("/openapi.json", s.openapi)
+	a.Get("/docs", s.docs)
+	a.Get("/docs/redoc.standalone.js", s.docsScript)
 }
