@@ -4,12 +4,19 @@
 GO ?= go
 BIN := bin
 
-.PHONY: run build test test-short lint bench services fmt image
+.PHONY: run build test test-short lint bench services fmt image demo deps vendor-redoc
 
-run:
+# deps downloads the modules with a progress line: the first build fetches
+# several hundred MB, minutes of silence otherwise.
+deps:
+	@echo "authd: fetching Go modules (the first time: several hundred MB, a few minutes)..."
+	@$(GO) mod download -x 2>&1 | awk '/\.zip: 200/ {n++; printf "\r  %d modules downloaded", n; next} /^#/ {next} {print} END {if (n) print ""}'
+	@echo "authd: compiling..."
+
+run: deps
 	$(GO) run ./cmd/authd serve
 
-build:
+build: deps
 	$(GO) build -o $(BIN)/authd ./cmd/authd
 	$(GO) build -o $(BIN)/authbench ./tools/authbench
 
@@ -41,6 +48,19 @@ lint:
 bench: build
 	$(BIN)/authbench --authd $(BIN)/authd --json bench-embedded.json --compare docs/bench/bench-embedded.json
 	$(BIN)/authbench --authd $(BIN)/authd --backend postgres+redis --json bench-postgres-redis.json --compare docs/bench/bench-postgres-redis.json
+
+# demo serves examples/web on http://127.0.0.1:5173 against a local authd
+# (bin/authd on :8080, admin 127.0.0.1:8081) that allows that origin.
+DEMO_ORIGIN := http://127.0.0.1:5173
+demo: build
+	@AUTHD_CORS_ALLOWED_ORIGINS=$(DEMO_ORIGIN) $(BIN)/authd serve & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	$(GO) run ./examples/web/demo -addr 127.0.0.1:5173 -api http://127.0.0.1:8080 -admin http://127.0.0.1:8081
+
+# vendor-redoc re-fetches the pinned Redoc (npm) behind GET /docs and
+# checks its integrity hash; the files are committed, builds never need it.
+vendor-redoc:
+	bash tools/vendor-redoc.sh
 
 # services starts the local Postgres and Redis if they are down (CI does this).
 services:

@@ -193,7 +193,7 @@ func TestMetricsDoNotTellRegisteredPhones(t *testing.T) {
 	if r.Status != 202 {
 		t.Fatalf("login code: %d %s", r.Status, r.Raw)
 	}
-	code := consoleCode(t, inst, phone, "login")
+	code := logCode(t, inst, phone, "login")
 	if r := c.Post("/v1/sessions/sms", map[string]string{"phone": phone, "code": code}); r.Status != 201 {
 		t.Fatalf("login: %d %s", r.Status, r.Raw)
 	}
@@ -204,7 +204,7 @@ func TestMetricsDoNotTellRegisteredPhones(t *testing.T) {
 		}
 	}
 	inst.Settle(t)
-	if got := consoleCode(t, inst, phone, "reset_password"); got == "" {
+	if got := logCode(t, inst, phone, "reset_password"); got == "" {
 		t.Fatal("the registered phone got no reset code")
 	}
 	if after := smsMetrics(t, inst); after != before {
@@ -214,7 +214,7 @@ func TestMetricsDoNotTellRegisteredPhones(t *testing.T) {
 
 // consoleCode is the last code the console provider logged for a phone
 // (national form) and purpose, or "".
-func consoleCode(t *testing.T, inst *harness.Instance, phone, purpose string) string {
+func logCode(t *testing.T, inst *harness.Instance, phone, purpose string) string {
 	t.Helper()
 	var code string
 	for _, line := range strings.Split(inst.Log.String(), "\n") {

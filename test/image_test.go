@@ -118,7 +118,7 @@ func TestContainerImage(t *testing.T) {
 	if r := c.Post("/v1/sms/codes", map[string]string{"phone": phone}); r.Status != http.StatusAccepted {
 		t.Fatalf("request code: %d %s", r.Status, r.Raw)
 	}
-	code := consoleCode(ctx, t, podman, name, e164(phone))
+	code := containerLogCode(ctx, t, podman, name, e164(phone))
 	r := c.Post("/v1/sessions/sms", map[string]string{"phone": phone, "code": code})
 	if r.Status != http.StatusCreated {
 		t.Fatalf("log in: %d %s", r.Status, r.Raw)
@@ -173,7 +173,7 @@ func waitHealthy(ctx context.Context, t *testing.T, base string) {
 
 // consoleCode reads the code for phone from the console provider's JSON
 // line in the container log.
-func consoleCode(ctx context.Context, t *testing.T, podman, name, phone string) string {
+func containerLogCode(ctx context.Context, t *testing.T, podman, name, phone string) string {
 	t.Helper()
 	for ctx.Err() == nil {
 		out, _ := exec.CommandContext(ctx, podman, "logs", name).CombinedOutput()

@@ -228,7 +228,7 @@ func scrapeTrafficMetrics(t *testing.T) map[string]bool {
 		t.Fatalf("receipt: %d %s", r.Status, r.Raw)
 	}
 
-	r := rig.c.Get("/metrics")
+	r := rig.admin.Get("/metrics")
 	if r.Status != http.StatusOK {
 		t.Fatalf("/metrics: %d", r.Status)
 	}

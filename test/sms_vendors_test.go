@@ -31,6 +31,7 @@ const (
 type vendorRig struct {
 	inst    *harness.Instance
 	c       *harness.Client
+	admin   *harness.Client // the admin listener: /metrics
 	tencent *smstest.Tencent
 	aliyun  *smstest.Aliyun
 }
@@ -67,7 +68,7 @@ func startVendorRig(t *testing.T, extra map[string]string) *vendorRig {
 		env[k] = v
 	}
 	inst := start(t, embedded, harness.Options{Env: env, RealSMS: true})
-	return &vendorRig{inst: inst, c: inst.Client(t), tencent: tc, aliyun: al}
+	return &vendorRig{inst: inst, c: inst.Client(t), admin: inst.AdminClient(t), tencent: tc, aliyun: al}
 }
 
 // send asks for a login code for phone and returns the response.
@@ -121,7 +122,7 @@ func lastAliyun(t *testing.T, f *smstest.Aliyun, phone string) smstest.Message {
 	return smstest.Message{}
 }
 
-// vendorMetric reads one sample from /metrics; name includes the labels as
+// vendorMetric reads one sample from the admin listener's /metrics; name includes the labels as
 // Prometheus prints them. A missing sample is -1.
 func vendorMetric(t *testing.T, c *harness.Client, name string) float64 {
 	t.Helper()
@@ -219,7 +220,7 @@ func TestSMSVendorsLoginWithTencentCode(t *testing.T) {
 	if s.JSON["created"] != true || s.User()["phone"] != e164(phone) {
 		t.Errorf("session: %s", s.Raw)
 	}
-	wantVendorMetric(t, rig.c, `authd_sms_sends_total{outcome="sent",provider="tencent"}`, 1)
+	wantVendorMetric(t, rig.admin, `authd_sms_sends_total{outcome="sent",provider="tencent"}`, 1)
 
 	// The reset template gets the same parameters, under its own template.
 	r = rig.c.Post("/v1/sms/codes", map[string]string{"phone": phone, "purpose": "reset_password"})
@@ -264,7 +265,7 @@ func TestSMSVendorsFailover(t *testing.T) {
 		if rig.tencent.Requests() != before+1 {
 			t.Errorf("tencent requests %d, want %d: it must be tried first", rig.tencent.Requests(), before+1)
 		}
-		if v := vendorMetric(t, rig.c, `authd_sms_failovers_total{from="tencent"}`); v < 1 {
+		if v := vendorMetric(t, rig.admin, `authd_sms_failovers_total{from="tencent"}`); v < 1 {
 			t.Errorf("authd_sms_failovers_total{from=\"tencent\"} = %v, want >= 1", v)
 		}
 	})
@@ -358,10 +359,10 @@ func TestSMSVendorsBothFail(t *testing.T) {
 	r := rig.send(t, phone)
 	wantProblem(t, r, http.StatusBadGateway, "sms_delivery_failed")
 	failed := lastTencent(t, rig.tencent, phone)
-	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="tencent",vendor_code="InternalError.Timeout"}`, 1)
+	wantVendorMetric(t, rig.admin, `authd_sms_send_failures_total{provider="tencent",vendor_code="InternalError.Timeout"}`, 1)
 	// A bare 502 (no vendor JSON) still gets a vendor code to alert on.
-	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="aliyun",vendor_code="authd.HTTP502"}`, 1)
-	wantVendorMetric(t, rig.c, `authd_sms_send_failures_total{provider="aliyun",vendor_code=""}`, -1)
+	wantVendorMetric(t, rig.admin, `authd_sms_send_failures_total{provider="aliyun",vendor_code="authd.HTTP502"}`, 1)
+	wantVendorMetric(t, rig.admin, `authd_sms_send_failures_total{provider="aliyun",vendor_code=""}`, -1)
 	if alsoAliyun := lastAliyun(t, rig.aliyun, phone); alsoAliyun.Code != failed.Code || alsoAliyun.Accepted {
 		t.Errorf("aliyun got %+v, want the same refused code", alsoAliyun)
 	}
@@ -438,7 +439,7 @@ func TestSMSVendorsBreaker(t *testing.T) {
 		"AUTHD_SMS_BREAKER_COOLDOWN": cooldown.String(),
 	})
 	state := `authd_sms_breaker_state{provider="tencent"}`
-	wantVendorMetric(t, rig.c, state, 0)
+	wantVendorMetric(t, rig.admin, state, 0)
 
 	rig.tencent.SetMode(smstest.Status(http.StatusInternalServerError))
 	for i := range 2 {
@@ -447,7 +448,7 @@ func TestSMSVendorsBreaker(t *testing.T) {
 			t.Fatalf("tencent requests %d after failure %d", n, i+1)
 		}
 	}
-	wantVendorMetric(t, rig.c, state, 1)
+	wantVendorMetric(t, rig.admin, state, 1)
 	opened := time.Now()
 
 	// Open: sends skip Tencent and go straight to Aliyun.
@@ -478,12 +479,12 @@ func TestSMSVendorsBreaker(t *testing.T) {
 		t.Errorf("aliyun called although the probe succeeded")
 	}
 	rig.loginWith(t, phone, probe.Code, http.StatusCreated)
-	wantVendorMetric(t, rig.c, state, 0)
+	wantVendorMetric(t, rig.admin, state, 0)
 	rig.sendOK(t, newPhone())
 	if n := rig.tencent.Requests(); n != 4 {
 		t.Errorf("tencent got %d requests after closing, want 4", n)
 	}
-	wantVendorMetric(t, rig.c, `authd_sms_breaker_state{provider="aliyun"}`, 0)
+	wantVendorMetric(t, rig.admin, `authd_sms_breaker_state{provider="aliyun"}`, 0)
 }
 
 func TestSMSVendorsReceipts(t *testing.T) {
@@ -543,14 +544,14 @@ func TestSMSVendorsReceipts(t *testing.T) {
 		r := rig.c.Post("/v1/sms/receipts/tencent"+q, tencentReceipt(phone, a.VendorMessageID, "SUCCESS", "DELIVRD"))
 		wantAnswer(t, r, `{"result":0,"errmsg":"OK"}`)
 		wantStatus(t, msg.Ref, "tencent", "delivered", "DELIVRD")
-		wantVendorMetric(t, rig.c, `authd_sms_receipts_total{provider="tencent",status="delivered"}`, 1)
+		wantVendorMetric(t, rig.admin, `authd_sms_receipts_total{provider="tencent",status="delivered"}`, 1)
 
 		// The secret may come as a bearer token instead; a receipt for an
 		// unknown sid is still acknowledged, and counted as unmatched.
 		r = rig.c.Post("/v1/sms/receipts/tencent", tencentReceipt(phone, "2028:unknown", "FAIL", "MK:0001"),
 			"Authorization: Bearer "+secret)
 		wantAnswer(t, r, `{"result":0,"errmsg":"OK"}`)
-		wantVendorMetric(t, rig.c, `authd_sms_receipts_total{provider="tencent",status="unmatched"}`, 1)
+		wantVendorMetric(t, rig.admin, `authd_sms_receipts_total{provider="tencent",status="unmatched"}`, 1)
 	})
 
 	t.Run("aliyun", func(t *testing.T) {
@@ -572,7 +573,7 @@ func TestSMSVendorsReceipts(t *testing.T) {
 		wantAnswer(t, r, `{"code":0,"msg":"接收成功"}`)
 		wantStatus(t, msg.Ref, "aliyun", "delivered", "DELIVERED")
 		wantStatus(t, msg.Ref, "tencent", "failed", "") // the receipt is the vendor's alone
-		wantVendorMetric(t, rig.c, `authd_sms_receipts_total{provider="aliyun",status="delivered"}`, 1)
+		wantVendorMetric(t, rig.admin, `authd_sms_receipts_total{provider="aliyun",status="delivered"}`, 1)
 
 		// Matched by out_id alone (our message id), reporting a failure.
 		phone = newPhone()
@@ -582,7 +583,7 @@ func TestSMSVendorsReceipts(t *testing.T) {
 		r = rig.c.Post("/v1/sms/receipts/aliyun"+q, body)
 		wantAnswer(t, r, `{"code":0,"msg":"接收成功"}`)
 		wantStatus(t, msg.Ref, "aliyun", "undelivered", "MOBILE_NOT_ON_SERVICE")
-		wantVendorMetric(t, rig.c, `authd_sms_receipts_total{provider="aliyun",status="undelivered"}`, 1)
+		wantVendorMetric(t, rig.admin, `authd_sms_receipts_total{provider="aliyun",status="undelivered"}`, 1)
 	})
 
 	t.Run("refused", func(t *testing.T) {

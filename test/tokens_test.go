@@ -279,7 +279,16 @@ func TestOperationalEndpoints(t *testing.T) {
 		if b.name == "postgres+redis" && checks["redis"] != "ok" {
 			t.Fatalf("readyz does not check redis: %s", r.Raw)
 		}
-		m := c.Get("/metrics")
+		if r := c.Get("/metrics"); r.Status != 404 {
+			t.Errorf("/metrics on the public listener: %d, want 404 (it lives on the admin listener)", r.Status)
+		}
+		admin := inst.AdminClient(t)
+		for _, probe := range []string{"/healthz", "/readyz"} {
+			if r := admin.Get(probe); r.Status != 200 || r.Header.Get("X-Request-ID") == "" {
+				t.Errorf("admin %s: %d %s", probe, r.Status, r.Raw)
+			}
+		}
+		m := admin.Get("/metrics")
 		body := string(m.Raw)
 		for _, want := range []string{
 			`authd_http_requests_total{method="POST",route="/v1/sessions/sms",status="201"} 1`,

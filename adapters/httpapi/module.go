@@ -25,11 +25,14 @@ type params struct {
 	Registry prometheus.Registerer
 	Gatherer prometheus.Gatherer
 	Log      *slog.Logger
+	Console  ConsoleMessages `optional:"true"`
+	Admin    []AdminRoutes   `group:"admin_routes"`
 }
 
 func newFromParams(p params) (*Server, error) {
 	return New(p.Cfg, Deps{UseCases: p.UseCases, Tokens: p.Tokens, Keys: p.Keys, Clock: p.Clock,
-		Health: p.Health, Receipts: p.Receipts, Registry: p.Registry, Gatherer: p.Gatherer, Log: p.Log})
+		Health: p.Health, Receipts: p.Receipts, Registry: p.Registry, Gatherer: p.Gatherer, Log: p.Log,
+		Console: p.Console, AdminRoutes: p.Admin})
 }
 
 // Module provides the *Server and serves it for the app's lifetime: it
@@ -46,14 +49,24 @@ func Module(cfg Config) fx.Option {
 					if err != nil {
 						return fmt.Errorf("AUTHD_HTTP_ADDR %s: %w", s.cfg.Addr, err)
 					}
-					s.addr = ln.Addr().String()
-					log.Info("authd listening", "addr", s.addr)
-					go func() {
-						if err := s.Serve(ln); err != nil {
-							log.Error("http server stopped", "err", err)
-							_ = sh.Shutdown(fx.ExitCode(1))
-						}
-					}()
+					aln, err := net.Listen("tcp", s.cfg.AdminAddr)
+					if err != nil {
+						_ = ln.Close()
+						return fmt.Errorf("AUTHD_ADMIN_ADDR %s: %w", s.cfg.AdminAddr, err)
+					}
+					s.addr, s.adminAddr = ln.Addr().String(), aln.Addr().String()
+					log.Info("authd listening", "addr", s.addr, "admin_addr", s.adminAddr)
+					for _, serve := range []func() error{
+						func() error { return s.Serve(ln) },
+						func() error { return s.ServeAdmin(aln) },
+					} {
+						go func() {
+							if err := serve(); err != nil {
+								log.Error("http server stopped", "err", err)
+								_ = sh.Shutdown(fx.ExitCode(1))
+							}
+						}()
+					}
 					return nil
 				},
 				OnStop: s.Shutdown,
@@ -64,3 +77,10 @@ func Module(cfg Config) fx.Option {
 
 // Addr is the address the server listens on once started (useful with ":0").
 func (s *Server) Addr() string { return s.addr }
+
+// AsAdminRoutes annotates a constructor so that what it returns joins the
+// "admin_routes" group the admin listener mounts under /admin/v1, e.g.
+// fx.Provide(httpapi.AsAdminRoutes(adminapi.New)).
+func AsAdminRoutes(constructor any) any {
+	return fx.Annotate(constructor, fx.As(new(AdminRoutes)), fx.ResultTags(`group:"admin_routes"`))
+}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"time"
@@ -54,16 +55,23 @@ type Deps struct {
 	Registry prometheus.Registerer
 	Gatherer prometheus.Gatherer
 	Log      *slog.Logger
+	// Console is the console SMS provider's outbox; nil (any real vendor
+	// configured alone): /console/messages on the admin listener is 404.
+	Console ConsoleMessages
+	// AdminRoutes are mounted under /admin/v1 on the admin listener.
+	AdminRoutes []AdminRoutes
 }
 
 // Server is the Fiber application and what its handlers need.
 type Server struct {
 	cfg Config
 	Deps
-	app     *fiber.App
-	ips     clientIPs
-	metrics *metrics
-	addr    string // set once listening
+	app       *fiber.App
+	admin     *fiber.App // the admin listener: metrics, probes, admin API
+	ips       clientIPs
+	metrics   *metrics
+	addr      string // set once listening
+	adminAddr string
 }
 
 // New builds the server and its routes; it does not listen.
@@ -93,6 +101,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		ErrorHandler:                 errorHandler(d.Log),
 	})
 	s.routes()
+	s.admin = s.newAdminApp()
 	return s, nil
 }
 
@@ -102,12 +111,18 @@ func (s *Server) App() *fiber.App { return s.app }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Shutdown stops accepting connections and waits for in-flight requests.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// ServeAdmin serves the admin listener on ln until Shutdown.
+func (s *Server) ServeAdmin(ln net.Listener) error { return s.admin.Listener(ln) }
+
+// Shutdown stops accepting connections on both listeners and waits for
+// in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return errors.Join(s.app.ShutdownWithContext(ctx), s.admin.ShutdownWithContext(ctx))
+}
 
 func (s *Server) routes() {
 	a := s.app
-	a.Use(withRequestID, refuseAmbiguousFraming, s.withMetrics, rejectEncodedBodies, requireJSONBody, noStore)
+	a.Use(withRequestID, refuseAmbiguousFraming, withCORS(s.cfg.CORSOrigins), s.withMetrics, rejectEncodedBodies, requireJSONBody, noStorePrivate)
 	a.Post("/v1/sms/codes", s.requestCode)
 	a.Post("/v1/sessions/sms", s.loginSMS)
 	a.Post("/v1/sessions/password", s.loginPassword)
@@ -123,6 +138,7 @@ func (s *Server) routes() {
 	a.Get("/.well-known/jwks.json", s.jwks)
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
-	a.Get("/metrics", s.metricsHandler())
 	a.Get("/openapi.json", s.openapi)
+	a.Get("/docs", s.docs)
+	a.Get("/docs/redoc.standalone.js", s.docsScript)
 }

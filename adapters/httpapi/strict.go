@@ -39,14 +39,14 @@ func isJSONMediaType(ct string) bool {
 	return true
 }
 
-// noStore marks answers that carry tokens or personal data as not to be
-// kept by any cache (RFC 6749 5.1; Pragma for HTTP/1.0 caches).
-func noStore(c *fiber.Ctx) error {
+// noStorePrivate marks public answers that carry tokens or personal data
+// as not to be kept by any cache (RFC 6749 5.1; Pragma for HTTP/1.0
+// caches). The admin listener marks all of its private routes (noStore).
+func noStorePrivate(c *fiber.Ctx) error {
 	p := c.Path()
 	if strings.HasPrefix(p, "/v1/sessions/") || strings.HasPrefix(p, "/v1/tokens/") ||
-		p == "/v1/me" || strings.HasPrefix(p, "/v1/me/") || strings.HasPrefix(p, "/admin/v1/") {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		c.Set(fiber.HeaderPragma, "no-cache")
+		p == "/v1/me" || strings.HasPrefix(p, "/v1/me/") {
+		return noStore(c)
 	}
 	return c.Next()
 }

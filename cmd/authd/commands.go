@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
+	"go.uber.org/dig"
 	"go.uber.org/fx"
 
 	"github.com/authd/authd/adapters/bunstore"
@@ -19,7 +21,10 @@ import (
 )
 
 // serve runs the server until SIGINT or SIGTERM; fx then runs the OnStop
-// hooks, which let in-flight requests finish.
+// hooks, which let in-flight requests finish. It starts the app itself
+// rather than with fx's Run, which exits on a failed start (a busy port, an
+// unwritable data dir) through fx's logger: here that logger is silent, so
+// the operator saw exit 1 and nothing else.
 func serve(s wiring.Settings, stdout io.Writer) error {
 	opts, err := wiring.Modules(s, stdout)
 	if err != nil {
@@ -27,22 +32,30 @@ func serve(s wiring.Settings, stdout io.Writer) error {
 	}
 	a := fx.New(opts, fx.StopTimeout(30*time.Second))
 	if err := a.Err(); err != nil {
-		return err
+		return startError(err)
 	}
-	// Not a.Run: it exits 1 on a failed start without saying why (fx's
-	// own logger is off), e.g. when the port is taken.
 	startCtx, cancel := context.WithTimeout(context.Background(), a.StartTimeout())
 	defer cancel()
 	if err := a.Start(startCtx); err != nil {
-		return fmt.Errorf("start: %w", err)
+		return startError(err)
 	}
-	<-a.Wait()
+	sig := <-a.Wait()
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), a.StopTimeout())
 	defer cancelStop()
 	if err := a.Stop(stopCtx); err != nil {
 		return fmt.Errorf("stop: %w", err)
 	}
+	if sig.ExitCode != 0 {
+		return fmt.Errorf("stopped after a server error (see the log above)")
+	}
 	return nil
+}
+
+// startError keeps what went wrong and drops fx's account of the
+// constructor chain: one line an operator can act on.
+func startError(err error) error {
+	msg := strings.ReplaceAll(dig.RootCause(err).Error(), "\n", "; ")
+	return fmt.Errorf("cannot start: %s", msg)
 }
 
 // migrate applies every pending migration; running it twice, or on two

@@ -38,8 +38,12 @@ func main() {
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("authd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { _, _ = fmt.Fprint(stderr, usage) }
 	configPath := fs.String("config", lookupEnv(environ, "AUTHD_CONFIG"), "YAML configuration file")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	settings, err := wiring.LoadSettings(*configPath, environ)
@@ -85,6 +89,23 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	return 0
 }
+
+// usage is what authd help prints.
+const usage = `usage: authd [-config FILE] [command]
+
+commands:
+  serve                                  run the HTTP server (the default)
+  migrate                                apply database migrations
+  users disable|enable <phone|username>  disable or enable an account
+  sms test-send --phone P [--provider tencent|aliyun]
+                                         send one test message with a configured vendor
+  keys generate                          print a new Ed25519 signing key (PEM)
+  config                                 print the effective configuration, secrets masked
+  help                                   this list
+
+Configuration: -config FILE (or AUTHD_CONFIG) and AUTHD_* variables; the
+README lists every key.
+`
 
 type usageError string
 

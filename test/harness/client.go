@@ -40,6 +40,11 @@ func (i *Instance) Client(t testing.TB) *Client {
 	return &Client{t: t, base: i.URL, http: &http.Client{Timeout: 30 * time.Second}, Header: http.Header{}}
 }
 
+// AdminClient returns a client for the instance's admin listener.
+func (i *Instance) AdminClient(t testing.TB) *Client {
+	return &Client{t: t, base: i.AdminURL, http: &http.Client{Timeout: 30 * time.Second}, Header: http.Header{}}
+}
+
 // Do sends body (a string is sent as is, anything else as JSON) and
 // decodes the answer. headers are "Name: value" pairs.
 func (c *Client) Do(method, path string, body any, headers ...string) Response {

@@ -24,8 +24,9 @@ import (
 
 // Options choose the instance's configuration and fakes.
 type Options struct {
-	// Env holds AUTHD_* settings; AUTHD_HTTP_ADDR defaults to a free
-	// loopback port and AUTHD_DATA_DIR to a fresh temporary directory.
+	// Env holds AUTHD_* settings; AUTHD_HTTP_ADDR and AUTHD_ADMIN_ADDR
+	// default to free loopback ports and AUTHD_DATA_DIR to a fresh
+	// temporary directory.
 	Env map[string]string
 	// SMS replaces the configured SMS sender unless RealSMS is set.
 	SMS     *portstest.SMS
@@ -44,14 +45,15 @@ type Options struct {
 
 // Instance is one running authd.
 type Instance struct {
-	URL     string
-	Server  *httpapi.Server
-	SMS     *portstest.SMS
-	DataDir string
-	Log     *SyncBuffer // the process's stdout: JSON logs and console SMS lines
-	app     *fx.App
-	codes   *app.RequestCode
-	stopped bool
+	URL      string
+	AdminURL string // the admin listener: /metrics, probes, /console/messages
+	Server   *httpapi.Server
+	SMS      *portstest.SMS
+	DataDir  string
+	Log      *SyncBuffer // the process's stdout: JSON logs and console SMS lines
+	app      *fx.App
+	codes    *app.RequestCode
+	stopped  bool
 }
 
 // Start runs an instance and stops it when the test ends.
@@ -67,7 +69,8 @@ func Start(t testing.TB, o Options) *Instance {
 
 // StartE runs an instance; tmp is used for the data dir when none is set.
 func StartE(tmp string, o Options) (*Instance, error) {
-	env := map[string]string{"AUTHD_HTTP_ADDR": "127.0.0.1:0", "AUTHD_DATA_DIR": filepath.Join(tmp, "data")}
+	env := map[string]string{"AUTHD_HTTP_ADDR": "127.0.0.1:0", "AUTHD_ADMIN_ADDR": "127.0.0.1:0",
+		"AUTHD_DATA_DIR": filepath.Join(tmp, "data")}
 	for k, v := range o.Env {
 		env[k] = v
 	}
@@ -119,6 +122,7 @@ func StartE(tmp string, o Options) (*Instance, error) {
 		return nil, err
 	}
 	inst.URL = "http://" + inst.Server.Addr()
+	inst.AdminURL = "http://" + inst.Server.AdminAddr()
 	return inst, nil
 }
 

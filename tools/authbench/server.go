@@ -46,6 +46,7 @@ func benchEnv(addr, dataDir string, stub *vendorStub) []string {
 	env = append(env, sms...)
 	return append(env,
 		"AUTHD_HTTP_ADDR="+addr,
+		"AUTHD_ADMIN_ADDR=127.0.0.1:0", // several passes may overlap a restart
 		"AUTHD_DATA_DIR="+dataDir,
 		"AUTHD_LOG_LEVEL=warn",
 		"AUTHD_IP_CODE_LIMIT=1000000000",

@@ -16,6 +16,8 @@ const ProviderName = "console"
 type Config struct {
 	// Writer receives one JSON line per message; nil means standard output.
 	Writer io.Writer
+	// Outbox, when set, also keeps each message for reading over HTTP.
+	Outbox *Outbox
 }
 
 // Validate accepts every console configuration: there is nothing to check.
@@ -23,7 +25,8 @@ func (c Config) Validate() error { return nil }
 
 // Sender "sends" a message by printing it. It never fails.
 type Sender struct {
-	log *slog.Logger
+	log    *slog.Logger
+	outbox *Outbox
 }
 
 var _ ports.SMS = (*Sender)(nil)
@@ -34,7 +37,7 @@ func New(cfg Config) *Sender {
 	if w == nil {
 		w = os.Stdout
 	}
-	return &Sender{log: slog.New(slog.NewJSONHandler(w, nil))}
+	return &Sender{log: slog.New(slog.NewJSONHandler(w, nil)), outbox: cfg.Outbox}
 }
 
 // Send writes the message as one JSON line with the members "msg":"sms.console",
@@ -47,6 +50,9 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 		slog.String("message_id", msg.ID),
 		slog.Int("ttl_seconds", int(msg.TTL.Seconds())),
 	)
+	if s.outbox != nil {
+		s.outbox.add(msg)
+	}
 	// The console has no ids of its own: our message id stands in for one.
 	return ports.SMSResult{Provider: ProviderName, MessageID: msg.ID}, nil
 }

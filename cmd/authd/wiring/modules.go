@@ -50,6 +50,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
+	httpCfg.AdminAddr, httpCfg.CORSOrigins = s.AdminAddr, s.CORSOrigins
 	if err := initialPasswordTemplates(s); err != nil {
 		return nil, err
 	}
@@ -84,6 +85,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
 		guard,
+		consoleOutbox(smsCfg),
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
 		memoryModule(s.MemoryLimitMiB, s.HashConcurrency),

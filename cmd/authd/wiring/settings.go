@@ -8,6 +8,8 @@ import "time"
 // wins. The table in the README is this struct.
 type Settings struct {
 	HTTPAddr       string   `env:"AUTHD_HTTP_ADDR" default:":8080" help:"listen address"`
+	AdminAddr      string   `env:"AUTHD_ADMIN_ADDR" default:"127.0.0.1:8081" help:"admin listener: /metrics, /healthz, /readyz, /admin/v1 and (console provider only) /console/messages; keep it off the public network"`
+	CORSOrigins    []string `env:"AUTHD_CORS_ALLOWED_ORIGINS" help:"comma list of exact browser origins (https://app.example.com) allowed to call the API; empty: no CORS headers"`
 	TrustedProxies []string `env:"AUTHD_TRUSTED_PROXIES" help:"CIDRs whose X-Forwarded-For is believed; otherwise the peer address is the client IP"`
 	DataDir        string   `env:"AUTHD_DATA_DIR" default:"./data" help:"embedded database, generated keys and code secret"`
 	DatabaseURL    string   `env:"AUTHD_DATABASE_URL" help:"postgres://... or sqlite:PATH (default sqlite:<data dir>/authd.db)"`
