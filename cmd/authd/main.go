@@ -6,6 +6,8 @@
 //	authd sms test-send --phone P [--provider tencent]
 //	                                       send one test message with the configured vendor
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
+//	authd admin-keys create --name N|list|revoke N
+//	                                       admin API keys (a new key is printed once)
 //	authd config                           print the effective configuration, secrets masked
 //
 // Configuration comes from -config FILE (or AUTHD_CONFIG) and AUTHD_*
@@ -57,6 +59,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
 		err = keys(rest, stdout)
+	case "admin-keys":
+		err = adminKeys(ctx, settings, rest, stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)
