@@ -19,3 +19,11 @@ func TestAdminContracts(t *testing.T) {
 		})
 	}
 }
+
+func TestWebhookOutboxContract(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(d.name, func(t *testing.T) {
+			portstest.TestWebhookOutbox(t, func(t *testing.T) portstest.OutboxStore { return migrated(t, d.url(t)) })
+		})
+	}
+}

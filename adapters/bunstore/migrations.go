@@ -115,6 +115,7 @@ var schemaSteps = []schemaStep{{
 		`ALTER TABLE security_events ADD COLUMN webhook_lease_owner text NOT NULL DEFAULT ''`,
 		`ALTER TABLE security_events ADD COLUMN webhook_done text NOT NULL DEFAULT ''`,
 		`ALTER TABLE security_events ADD COLUMN webhook_error text NOT NULL DEFAULT ''`,
+		`ALTER TABLE security_events ADD COLUMN webhook_retry_from {ts}`,
 		`CREATE INDEX IF NOT EXISTS security_events_webhook_pending_idx ON security_events (id) WHERE webhook_status = 'pending'`,
 	},
 }}
