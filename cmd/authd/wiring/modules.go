@@ -57,6 +57,10 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 			return nil, err
 		}
 	}
+	admin, err := adminModule(s)
+	if err != nil {
+		return nil, err
+	}
 	return fx.Options(
 		fx.Supply(appCfg),
 		fx.Provide(newLogger(s, stdout), newRegistry),
@@ -73,6 +77,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
 		httpapi.Module(httpCfg),
+		admin,
 		pprofModule(s.PprofAddr),
 	), nil
 }

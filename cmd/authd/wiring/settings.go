@@ -70,4 +70,7 @@ type Settings struct {
 	PprofAddr        string        `env:"AUTHD_PPROF_ADDR" help:"serve net/http/pprof on this address (keep it on loopback); empty: off"`
 	HashConcurrency  int           `env:"AUTHD_PASSWORD_HASH_CONCURRENCY" help:"argon2id hashes at once (default: one per CPU)"`
 	HashQueueTimeout time.Duration `env:"AUTHD_PASSWORD_HASH_QUEUE_TIMEOUT" default:"2s" help:"wait for a hashing slot before 503"`
+
+	WebhookURLs   []string `env:"AUTHD_WEBHOOK_URLS" help:"comma list of http(s) URLs that receive every security event (Standard Webhooks); empty: webhooks off"`
+	WebhookSecret string   `env:"AUTHD_WEBHOOK_SECRET" secret:"true" help:"Standard Webhooks signing secret, whsec_ + base64 of at least 24 bytes; required with AUTHD_WEBHOOK_URLS"`
 }
