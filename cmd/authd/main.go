@@ -3,6 +3,8 @@
 //	authd [serve]                          run the HTTP server
 //	authd migrate                          apply database migrations
 //	authd users disable|enable <login>     disable or enable an account (phone or username)
+//	authd users list|show|create           search, show or create users (as the admin API)
+//	authd webhooks status|replay [ID...]   webhook outbox state; replay dead events
 //	authd sms test-send --phone P [--provider tencent]
 //	                                       send one test message with the configured vendor
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
@@ -54,7 +56,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "migrate":
 		err = migrate(ctx, settings, stdout)
 	case "users":
-		err = users(ctx, settings, rest, stdout)
+		err = usersCommand(ctx, settings, rest, os.Stdin, stdout)
+	case "webhooks":
+		err = webhooksCommand(ctx, settings, rest, stdout)
 	case "sms":
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
