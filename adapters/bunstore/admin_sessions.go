@@ -74,7 +74,7 @@ func (s *Store) EndUserSessions(ctx context.Context, userID string, ev domain.Ev
 	})
 }
 
-// SessionActive: the session is active while its family holds a live token.
+// SessionActive reports whether the session's family still holds a live token.
 func (s *Store) SessionActive(ctx context.Context, userID, sessionID string, now time.Time) (bool, error) {
 	n, err := s.liveTokens(userID, sessionID, now).Count(ctx)
 	if err != nil {

@@ -60,7 +60,7 @@ func (s *Store) ClaimWebhookEvents(ctx context.Context, owner string, now time.T
 	if s.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	types := bun.In(webhookTypeNames())
+	types := bun.List(webhookTypeNames())
 	q := `UPDATE security_events SET webhook_lease_owner = ?, webhook_lease_until = ?
 		WHERE id IN (SELECT e.id FROM security_events e
 			WHERE e.webhook_status = 'pending' AND e.type IN (?)
@@ -118,7 +118,7 @@ func (s *Store) WebhookStats(ctx context.Context) (ports.WebhookStats, error) {
 	}
 	err := s.db.NewSelect().Model((*outboxRow)(nil)).
 		ColumnExpr("webhook_status, count(*) AS n, min(at) AS oldest").
-		Where("type IN (?)", bun.In(webhookTypeNames())).Group("webhook_status").Scan(ctx, &rows)
+		Where("type IN (?)", bun.List(webhookTypeNames())).Group("webhook_status").Scan(ctx, &rows)
 	if err != nil {
 		return ports.WebhookStats{}, translate(err)
 	}
@@ -157,7 +157,7 @@ func (s *Store) ReplayWebhookEvents(ctx context.Context, ids []string, now time.
 		Set("webhook_status = 'pending'").Set("webhook_attempts = 0").Set("webhook_next_at = NULL").
 		Set("webhook_done = ''").Set("webhook_error = ''").Set("webhook_retry_from = ?", ts(now))
 	if len(ids) > 0 {
-		q = q.Where("id IN (?)", bun.In(ids))
+		q = q.Where("id IN (?)", bun.List(ids))
 	}
 	res, err := q.Exec(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestAdminKeysCommand(t *testing.T) {
 	if out, code := cli(t, dir, "admin-keys", "revoke", "ops"); code != 0 {
 		t.Fatalf("revoke: %d %q", code, out)
 	}
-	if _, err := uc.Authenticate(t.Context(), key); err != domain.ErrInvalidToken {
+	if _, err := uc.Authenticate(t.Context(), key); !errors.Is(err, domain.ErrInvalidToken) {
 		t.Errorf("revoked key: err = %v, want invalid token", err)
 	}
 	for _, args := range [][]string{{"admin-keys"}, {"admin-keys", "create"}, {"admin-keys", "revoke"}, {"admin-keys", "frob"}} {
