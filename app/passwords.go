@@ -25,10 +25,16 @@ func NewPasswords(hasher ports.Passwords, strength ports.PasswordStrength, users
 	return &Passwords{hasher: hasher, strength: strength, users: users, logins: logins, clock: clock}
 }
 
-// check applies the rules to a new password: 8 to 128 characters, compared
-// exactly as sent (no truncation, no composition rules), and not guessable
-// by a strength estimator that also knows the user's own details.
+// check applies the rules to a new password for u.
 func (p *Passwords) check(plain string, u domain.User) error {
+	return passwordRules(p.strength, plain, u)
+}
+
+// passwordRules: 8 to 128 characters, compared exactly as sent (no
+// truncation, no composition rules), and not guessable by a strength
+// estimator that also knows the user's own details. The admin API's
+// create applies the same rules.
+func passwordRules(strength ports.PasswordStrength, plain string, u domain.User) error {
 	n := utf8.RuneCountInString(plain)
 	if !utf8.ValidString(plain) {
 		return &domain.WeakPasswordError{Reason: "password must be valid UTF-8"}
@@ -39,7 +45,7 @@ func (p *Passwords) check(plain string, u domain.User) error {
 	if n > domain.MaxPasswordLength {
 		return &domain.WeakPasswordError{Reason: fmt.Sprintf("password must be at most %d characters", domain.MaxPasswordLength)}
 	}
-	return p.strength.Check(plain, []string{u.Username, u.Email, u.Phone})
+	return strength.Check(plain, []string{u.Username, u.Email, u.Phone})
 }
 
 // verify reports whether plain matches hash (an empty hash costs the same

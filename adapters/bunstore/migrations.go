@@ -128,6 +128,31 @@ var schemaSteps = []schemaStep{{
 		`CREATE INDEX IF NOT EXISTS security_events_user_idx ON security_events (user_id, id)`,
 		`CREATE INDEX IF NOT EXISTS security_events_at_idx ON security_events (at)`,
 	},
+}, {
+	name:    "20261201000008",
+	comment: "admin_keys_webhook_delivery",
+	// Admin keys (a live name is unique; revoked keys stay listed), and the
+	// webhook delivery state of each security event: the events table is
+	// the outbox, so the state lives on its rows. Leases let several
+	// instances share the work without delivering an event twice.
+	ddl: []string{
+		`CREATE TABLE IF NOT EXISTS admin_keys (
+			id text PRIMARY KEY,
+			name text NOT NULL,
+			key_hash {bytes} NOT NULL,
+			created_at {ts} NOT NULL,
+			revoked_at {ts})`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS admin_keys_live_name_key ON admin_keys (name) WHERE revoked_at IS NULL`,
+		`ALTER TABLE security_events ADD COLUMN webhook_status text NOT NULL DEFAULT 'pending'`,
+		`ALTER TABLE security_events ADD COLUMN webhook_attempts integer NOT NULL DEFAULT 0`,
+		`ALTER TABLE security_events ADD COLUMN webhook_next_at {ts}`,
+		`ALTER TABLE security_events ADD COLUMN webhook_lease_until {ts}`,
+		`ALTER TABLE security_events ADD COLUMN webhook_lease_owner text NOT NULL DEFAULT ''`,
+		`ALTER TABLE security_events ADD COLUMN webhook_done text NOT NULL DEFAULT ''`,
+		`ALTER TABLE security_events ADD COLUMN webhook_error text NOT NULL DEFAULT ''`,
+		`ALTER TABLE security_events ADD COLUMN webhook_retry_from {ts}`,
+		`CREATE INDEX IF NOT EXISTS security_events_webhook_pending_idx ON security_events (id) WHERE webhook_status = 'pending'`,
+	},
 }}
 
 // migrations builds Bun's migration set for the dialect. Each step runs in

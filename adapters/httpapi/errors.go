@@ -55,6 +55,7 @@ var errorTable = []mapping{
 	{domain.ErrNotFound, 404, "not_found", false},
 	{domain.ErrUsernameTaken, 409, "username_taken", false},
 	{domain.ErrEmailTaken, 409, "email_taken", false},
+	{domain.ErrPhoneTaken, 409, "phone_taken", false},
 	{domain.ErrSMSDeliveryFailed, 502, "sms_delivery_failed", false},
 	{domain.ErrUnavailable, 503, "unavailable", false},
 }

@@ -3,12 +3,16 @@
 //	authd [serve]                          run the HTTP server
 //	authd migrate                          apply database migrations
 //	authd users disable|enable <login>     disable or enable an account (phone or username)
+//	authd users list|show|create           search, show or create users (as the admin API)
+//	authd webhooks status|replay [ID...]   webhook outbox state; replay dead events
 //	authd sms test-send --phone P [--provider tencent]
 //	                                       send one test message with the configured vendor
 //	authd keys generate                    print a new Ed25519 signing key (PEM)
 //	authd keys list                        list the signing keys in the database
 //	authd keys rotate [-activate-after D]  add a new signing key; every instance signs with it after D
 //	authd guard status|unblock ...        the SMS abuse guard (see authd help)
+//	authd admin-keys create --name N|list|revoke N
+//	                                       admin API keys (a new key is printed once)
 //	authd config                           print the effective configuration, secrets masked
 //	authd healthcheck                      exit 0 if the local /healthz answers 200 (container HEALTHCHECK)
 //	authd help                             list the commands
@@ -61,7 +65,9 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "migrate":
 		err = migrate(ctx, settings, stdout)
 	case "users":
-		err = users(ctx, settings, rest, stdout)
+		err = usersCommand(ctx, settings, rest, os.Stdin, stdout)
+	case "webhooks":
+		err = webhooksCommand(ctx, settings, rest, stdout)
 	case "sms":
 		err = smsCommand(ctx, settings, rest, stdout)
 	case "keys":
@@ -72,6 +78,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		err = healthcheck(ctx, settings, rest, stdout)
 	case "help", "-h", "--help":
 		help(stdout)
+	case "admin-keys":
+		err = adminKeys(ctx, settings, rest, stdout)
 	case "config":
 		for _, line := range settings.Describe() {
 			fmt.Fprintln(stdout, line)

@@ -69,6 +69,10 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 			return nil, err
 		}
 	}
+	admin, err := adminModule(s)
+	if err != nil {
+		return nil, err
+	}
 	return fx.Options(
 		fx.Supply(appCfg),
 		fx.Provide(newLogger(s, stdout), newRegistry),
@@ -87,6 +91,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		guard,
 		consoleOutbox(smsCfg),
 		httpapi.Module(httpCfg),
+		admin,
 		pprofModule(s.PprofAddr),
 		memoryModule(s.MemoryLimitMiB, s.HashConcurrency),
 	), nil

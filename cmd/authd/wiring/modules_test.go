@@ -22,6 +22,7 @@ func TestModulesValidateForEveryVariant(t *testing.T) {
 		"redis cluster":  {"AUTHD_REDIS_URL=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002"},
 		"vendors":        append([]string{"AUTHD_SMS_PROVIDERS=tencent,aliyun"}, vendors...),
 		"pprof":          {"AUTHD_PPROF_ADDR=127.0.0.1:0"},
+		"webhooks":       {"AUTHD_WEBHOOK_URLS=https://hooks.example.com/authd", "AUTHD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
 	}
 	for name, env := range variants {
 		t.Run(name, func(t *testing.T) {

@@ -93,4 +93,7 @@ type Settings struct {
 	CaptchaMinScore      string        `env:"AUTHD_CAPTCHA_MIN_SCORE" default:"0.5" help:"least reCAPTCHA v3 score accepted"`
 	CaptchaTencentID     string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId for Tencent Captcha; empty: the SMS one"`
 	CaptchaTencentKey    string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey for Tencent Captcha; empty: the SMS one"`
+
+	WebhookURLs   []string `env:"AUTHD_WEBHOOK_URLS" help:"comma list of http(s) URLs that receive every security event (Standard Webhooks); empty: webhooks off"`
+	WebhookSecret string   `env:"AUTHD_WEBHOOK_SECRET" secret:"true" help:"Standard Webhooks signing secret, whsec_ + base64 of at least 24 bytes; required with AUTHD_WEBHOOK_URLS"`
 }
