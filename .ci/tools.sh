@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the browser, image, chart, systemd and promtool tests need,
+# Installs what the browser, image, chart, systemd, promtool and README-flow
+# (curl, jq) tests need,
 # only when missing: one quiet apt-get run at most, then helm with go install.
 # A second run finds everything and returns at once.
 set -euo pipefail
@@ -14,6 +15,8 @@ need runc runc
 need promtool prometheus
 need systemd-analyze systemd
 need npm npm
+need jq jq
+need curl curl
 
 if ((${#missing[@]})); then
 	sudo=""
