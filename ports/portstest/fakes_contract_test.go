@@ -24,3 +24,14 @@ func TestFakeStoreRefreshTokens(t *testing.T) {
 func TestFakeStoreLogins(t *testing.T) {
 	portstest.TestLogins(t, func(*testing.T) portstest.LoginStore { return portstest.NewStore() })
 }
+
+func TestFakeStoreSessions(t *testing.T) {
+	portstest.TestSessions(t, func(*testing.T) portstest.SessionStore { return portstest.NewStore() })
+}
+
+func TestFakeEndedSessions(t *testing.T) {
+	portstest.TestEndedSessions(t, func(*testing.T) (ports.EndedSessions, ports.EndedSessions) {
+		e := &portstest.EndedSessions{}
+		return e, e
+	})
+}
