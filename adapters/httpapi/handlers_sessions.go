@@ -66,3 +66,11 @@ func plausibleSessionID(id string) bool {
 	}
 	return true
 }
+
+// noStore marks answers that carry personal data as uncacheable (API.md
+// conventions: /v1/me*).
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderPragma, "no-cache")
+	return c.Next()
+}

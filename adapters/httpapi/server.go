@@ -113,7 +113,7 @@ func (s *Server) routes() {
 	a.Post("/v1/sessions/logout", s.logout)
 	a.Post("/v1/password/reset", s.resetPassword)
 	a.Get("/v1/users/exists", s.userExists)
-	me := a.Group("/v1/me", s.requireAuth)
+	me := a.Group("/v1/me", noStore, s.requireAuth)
 	me.Get("", s.getMe)
 	me.Patch("", s.patchMe)
 	me.Put("/password", s.putPassword)

@@ -34,6 +34,7 @@ func Module(cfg Config) fx.Option {
 func EndedModule(cfg Config, keep time.Duration) fx.Option {
 	return fx.Module("rediscode.ended",
 		fx.Provide(fx.Annotate(func() (*EndedSessions, error) { return NewEndedSessions(cfg, keep) },
+			fx.As(fx.Self()),
 			fx.As(new(ports.EndedSessions)),
 			fx.OnStop(func(_ context.Context, e *EndedSessions) error { e.Close(); return nil }),
 		)),
