@@ -36,9 +36,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		return nil, err
 	}
 	codes := memcode.Module()
-	// An ended session is remembered while its access tokens could still
-	// verify: their lifetime plus the verifier's clock skew.
-	endedKeep := s.JWTAccessTTL + time.Minute
+	endedKeep := EndedSessionsKeep(s)
 	ended := memcode.EndedModule(endedKeep)
 	if s.RedisURL != "" {
 		rc := rediscode.Config{URL: s.RedisURL, KeyPrefix: s.RedisKeyPrefix}
@@ -94,6 +92,10 @@ var useCases = fx.Module("app", fx.Provide(
 ), fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
 	lc.Append(fx.Hook{OnStop: rc.Wait})
 }))
+
+// EndedSessionsKeep is how long an ended session is remembered: while its
+// access tokens could still verify (their lifetime plus clock skew).
+func EndedSessionsKeep(s Settings) time.Duration { return s.JWTAccessTTL + time.Minute }
 
 // StoreConfig maps the database settings; the default is SQLite under the
 // data dir.
