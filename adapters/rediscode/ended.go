@@ -12,6 +12,10 @@ import (
 
 var _ ports.EndedSessions = (*EndedSessions)(nil)
 
+// checkTimeout bounds one look-up: a healthy Redis answers in a
+// millisecond, so a second means it is gone and the answer is 503.
+const checkTimeout = time.Second
+
 // EndedSessions keeps ended session ids in Redis, one key per session that
 // expires with the session's last access token, and reads them through
 // rueidis server-assisted client-side caching: the first check of a
@@ -53,6 +57,8 @@ func (e *EndedSessions) MarkEnded(ctx context.Context, ids []string, _ time.Time
 	if len(ids) == 0 {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, 2*checkTimeout)
+	defer cancel()
 	cmds := make(rueidis.Commands, len(ids))
 	for i, id := range ids {
 		cmds[i] = e.client.B().Set().Key(e.prefix + id).Value("1").Px(e.keep).Build()
@@ -68,6 +74,10 @@ func (e *EndedSessions) MarkEnded(ctx context.Context, ids []string, _ time.Time
 // IsEnded implements ports.EndedSessions. An answer is cached for at most
 // keep; Redis caps a cached key's life by its TTL.
 func (e *EndedSessions) IsEnded(ctx context.Context, id string, _ time.Time) (bool, error) {
+	// Bounded: with the server gone a cached read can wait on a dead
+	// connection, and every authenticated request waits on this one.
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
 	err := e.client.DoCache(ctx, e.client.B().Get().Key(e.prefix+id).Cache(), e.keep).Error()
 	switch {
 	case rueidis.IsRedisNil(err):
