@@ -49,4 +49,3 @@ func TestFaultRedisDownEndedSessions(t *testing.T) {
 		return r.Status == 200, string(r.Raw)
 	})
 }
-
