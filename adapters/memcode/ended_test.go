@@ -35,3 +35,16 @@ func TestEndedSessionsForget(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEndedSessionsIsEnded is the check every authenticated request
+// makes on the embedded default.
+func BenchmarkEndedSessionsIsEnded(b *testing.B) {
+	e := memcode.NewEndedSessions(time.Minute)
+	now := time.Now()
+	_ = e.MarkEnded(context.Background(), []string{"other"}, now)
+	for b.Loop() {
+		if ended, _ := e.IsEnded(context.Background(), "bench-session", now); ended {
+			b.Fatal("ended")
+		}
+	}
+}

@@ -43,3 +43,22 @@ func TestEndedSessionsClusterContract(t *testing.T) {
 		return endedPair(t, url, "authdtest")
 	})
 }
+
+// BenchmarkEndedSessionsIsEnded is the check every authenticated request
+// makes, on a session already looked at once: a client-side cache hit.
+func BenchmarkEndedSessionsIsEnded(b *testing.B) {
+	e, err := rediscode.NewEndedSessions(rediscode.Config{URL: services.Redis(b), KeyPrefix: "authdbench"}, time.Minute)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	now := time.Now()
+	if _, err := e.IsEnded(b.Context(), "bench-session", now); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ended, err := e.IsEnded(b.Context(), "bench-session", now); err != nil || ended {
+			b.Fatal(ended, err)
+		}
+	}
+}
