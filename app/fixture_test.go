@@ -51,6 +51,7 @@ type fixture struct {
 	sms       *portstest.SMS
 	passwords *portstest.Passwords
 	tokens    *portstest.Tokens
+	ended     *portstest.EndedSessions
 
 	requestCode   *app.RequestCode
 	login         *app.LoginOrRegister
@@ -62,6 +63,7 @@ type fixture struct {
 	checkPhone    *app.CheckPhone
 	getProfile    *app.GetProfile
 	updateProfile *app.UpdateProfile
+	mySessions    *app.MySessions
 
 	ipSeq int
 }
@@ -75,24 +77,25 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	}
 	f := &fixture{cfg: cfg, clock: portstest.NewClock(start), store: portstest.NewStore(),
 		codes: portstest.NewCodes(), limiter: portstest.NewLimiter(), sms: &portstest.SMS{},
-		passwords: &portstest.Passwords{}, tokens: &portstest.Tokens{}}
+		passwords: &portstest.Passwords{}, tokens: &portstest.Tokens{}, ended: &portstest.EndedSessions{}}
 	ids := &portstest.IDs{}
 	phones, strength := portstest.Phones{}, portstest.Strength{}
 	log := slog.New(slog.DiscardHandler)
-	sessions := app.NewSessions(cfg, f.tokens, f.store, f.store, ids, f.clock)
+	sessions := app.NewSessions(cfg, f.tokens, f.store, f.store, f.ended, ids, f.clock)
 	codes := app.NewCodeVerifier(cfg, f.codes, f.limiter, f.clock)
-	passwords := app.NewPasswords(f.passwords, strength, f.store, f.store, f.clock)
+	passwords := app.NewPasswords(f.passwords, strength, f.store, f.store, f.ended, f.clock)
 
 	f.requestCode = app.NewRequestCode(cfg, phones, f.store, f.codes, f.limiter, f.sms, ids, f.clock, log)
 	f.login = app.NewLoginOrRegister(phones, codes, sessions, app.NewInitialPassword(cfg, passwords, f.sms, ids, log))
 	f.passwordLogin = app.NewPasswordLogin(cfg, phones, f.store, f.passwords, f.limiter, sessions, f.clock)
 	f.refresh = app.NewRefreshSession(sessions)
-	f.logout = app.NewLogout(f.store, f.clock)
+	f.logout = app.NewLogout(f.store, f.ended, f.clock)
 	f.setPassword = app.NewSetPassword(f.cfg, f.limiter, f.store, passwords, f.clock)
 	f.resetPassword = app.NewResetPassword(phones, f.store, codes, passwords)
 	f.checkPhone = app.NewCheckPhone(cfg, phones, f.store, f.limiter, f.clock)
 	f.getProfile = app.NewGetProfile(f.store)
 	f.updateProfile = app.NewUpdateProfile(f.store, phones, f.clock)
+	f.mySessions = app.NewMySessions(f.store, f.ended, f.clock)
 	return f
 }
 

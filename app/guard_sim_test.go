@@ -88,9 +88,9 @@ func simulate(t *testing.T, warm, attack time.Duration, attackPerH int, withCapt
 		CaptchaRequire: app.CaptchaOnRisk}, memcode.NewGuard(), captcha, nil, log)
 	ids := &portstest.IDs{}
 	request := app.NewRequestCode(cfg, parser, store, codes, codes, sms, ids, clock, log).WithGuard(guard)
-	sessions := app.NewSessions(cfg, &portstest.Tokens{}, store, store, ids, clock)
+	sessions := app.NewSessions(cfg, &portstest.Tokens{}, store, store, &portstest.EndedSessions{}, ids, clock)
 	verifier := app.NewCodeVerifier(cfg, guard.Codes(codes), codes, clock)
-	passwords := app.NewPasswords(&portstest.Passwords{}, portstest.Strength{}, store, store, clock)
+	passwords := app.NewPasswords(&portstest.Passwords{}, portstest.Strength{}, store, store, &portstest.EndedSessions{}, clock)
 	login := app.NewLoginOrRegister(parser, verifier, sessions, app.NewInitialPassword(cfg, passwords, sms, ids, log))
 
 	q := &simQueue{}

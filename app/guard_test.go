@@ -181,9 +181,9 @@ func TestGuardCaptchaAlwaysAndNever(t *testing.T) {
 func TestGuardVerifiedCodesAreNotFailures(t *testing.T) {
 	f, g, _ := guarded(t, app.GuardConfig{}, nil)
 	ids := &portstest.IDs{}
-	sessions := app.NewSessions(f.cfg, f.tokens, f.store, f.store, ids, f.clock)
+	sessions := app.NewSessions(f.cfg, f.tokens, f.store, f.store, f.ended, ids, f.clock)
 	verifier := app.NewCodeVerifier(f.cfg, g.Codes(f.codes), f.limiter, f.clock)
-	passwords := app.NewPasswords(f.passwords, portstest.Strength{}, f.store, f.store, f.clock)
+	passwords := app.NewPasswords(f.passwords, portstest.Strength{}, f.store, f.store, f.ended, f.clock)
 	login := app.NewLoginOrRegister(portstest.Phones{}, verifier, sessions,
 		app.NewInitialPassword(f.cfg, passwords, f.sms, ids, slog.New(slog.DiscardHandler)))
 	for i := range 30 {

@@ -12,15 +12,17 @@ import (
 // Logout revokes the login session a refresh token belongs to.
 type Logout struct {
 	refresh ports.RefreshTokens
+	ended   ports.EndedSessions
 	clock   ports.Clock
 }
 
 // NewLogout builds the use case.
-func NewLogout(refresh ports.RefreshTokens, clock ports.Clock) *Logout {
-	return &Logout{refresh: refresh, clock: clock}
+func NewLogout(refresh ports.RefreshTokens, ended ports.EndedSessions, clock ports.Clock) *Logout {
+	return &Logout{refresh: refresh, ended: ended, clock: clock}
 }
 
-// Handle revokes every token of the family. Logging out twice is fine; an
+// Handle revokes every token of the family and ends the session's access
+// tokens. Logging out twice is fine; an
 // unknown token is domain.ErrInvalidToken.
 func (uc *Logout) Handle(ctx context.Context, token string) error {
 	if token == "" {
@@ -33,5 +35,9 @@ func (uc *Logout) Handle(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("find refresh token: %w", err)
 	}
-	return uc.refresh.RevokeFamily(ctx, t.FamilyID, uc.clock.Now())
+	now := uc.clock.Now()
+	if err := uc.refresh.RevokeFamily(ctx, t.FamilyID, now); err != nil {
+		return err
+	}
+	return markEnded(ctx, uc.ended, []string{t.FamilyID}, now)
 }

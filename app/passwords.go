@@ -16,13 +16,14 @@ type Passwords struct {
 	strength ports.PasswordStrength
 	users    ports.Users
 	logins   ports.Logins
+	ended    ports.EndedSessions
 	clock    ports.Clock
 }
 
 // NewPasswords builds the shared password steps.
 func NewPasswords(hasher ports.Passwords, strength ports.PasswordStrength, users ports.Users,
-	logins ports.Logins, clock ports.Clock) *Passwords {
-	return &Passwords{hasher: hasher, strength: strength, users: users, logins: logins, clock: clock}
+	logins ports.Logins, ended ports.EndedSessions, clock ports.Clock) *Passwords {
+	return &Passwords{hasher: hasher, strength: strength, users: users, logins: logins, ended: ended, clock: clock}
 }
 
 // check applies the rules to a new password for u.
@@ -59,17 +60,20 @@ func (p *Passwords) verify(ctx context.Context, hash, plain string) (bool, error
 }
 
 // replace hashes and stores the new password and, in the same write,
-// revokes every refresh token of the user except keepFamily's: whoever
-// knew the old password must not stay logged in elsewhere.
+// revokes every refresh token of the user except keepFamily's, ending
+// those sessions' access tokens too: whoever knew the old password must
+// not stay logged in elsewhere.
 func (p *Passwords) replace(ctx context.Context, u domain.User, plain, keepFamily string) error {
 	hash, err := p.hasher.Hash(ctx, plain)
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	if err := p.logins.ReplacePassword(ctx, u.ID, hash, keepFamily, p.clock.Now()); err != nil {
+	now := p.clock.Now()
+	ended, err := p.logins.ReplacePassword(ctx, u.ID, hash, keepFamily, now)
+	if err != nil {
 		return fmt.Errorf("store password: %w", err)
 	}
-	return nil
+	return markEnded(ctx, p.ended, ended, now)
 }
 
 // set stores a password (hash "" removes it) without touching sessions:

@@ -30,6 +30,7 @@ type Sessions struct {
 	tokens  ports.Tokens
 	refresh ports.RefreshTokens
 	logins  ports.Logins
+	ended   ports.EndedSessions
 	ids     ports.IDs
 	clock   ports.Clock
 	ttl     time.Duration
@@ -38,9 +39,22 @@ type Sessions struct {
 
 // NewSessions builds the session issuer.
 func NewSessions(cfg Config, tokens ports.Tokens, refresh ports.RefreshTokens, logins ports.Logins,
-	ids ports.IDs, clock ports.Clock) *Sessions {
-	return &Sessions{tokens: tokens, refresh: refresh, logins: logins, ids: ids, clock: clock, ttl: cfg.RefreshTTL,
+	ended ports.EndedSessions, ids ports.IDs, clock ports.Clock) *Sessions {
+	return &Sessions{tokens: tokens, refresh: refresh, logins: logins, ended: ended, ids: ids, clock: clock, ttl: cfg.RefreshTTL,
 		retry: newRetryRule(cfg)}
+}
+
+// markEnded makes authd refuse the access tokens of sessions the database
+// just ended. It runs after the database write: the ids come from it, and a
+// session must not be refused while its end could still roll back.
+func markEnded(ctx context.Context, ended ports.EndedSessions, ids []string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := ended.MarkEnded(ctx, ids, now); err != nil {
+		return fmt.Errorf("mark sessions ended: %w", err)
+	}
+	return nil
 }
 
 // newRefreshToken returns 256 random bits, base64url, and their hash.
@@ -77,8 +91,8 @@ func (s *Sessions) Start(ctx context.Context, u domain.User, client Client) (Ses
 		return Session{}, err
 	}
 	rt.FamilyID, rt.UserID = s.ids.NewID(), u.ID
-	if err := s.refresh.Create(ctx, rt); err != nil {
-		return Session{}, fmt.Errorf("store refresh token: %w", err)
+	if err := s.logins.StartSession(ctx, rt); err != nil {
+		return Session{}, fmt.Errorf("start session: %w", err)
 	}
 	return s.issue(ctx, u, rt.FamilyID, tok, now)
 }
@@ -138,11 +152,21 @@ func (s *Sessions) Rotate(ctx context.Context, token string, client Client) (Ses
 	if errors.Is(err, domain.ErrNotFound) {
 		return Session{}, domain.ErrInvalidToken // the user is gone
 	}
+	if errors.Is(err, domain.ErrInvalidToken) && old.FamilyID != "" {
+		// Reuse: the store ended the session; its access tokens end too.
+		if err := markEnded(ctx, s.ended, []string{old.FamilyID}, now); err != nil {
+			return Session{}, err
+		}
+		return Session{}, domain.ErrInvalidToken
+	}
 	if err != nil {
 		return Session{}, fmt.Errorf("refresh: %w", err)
 	}
 	if u.Disabled {
 		if err := s.refresh.RevokeFamily(ctx, old.FamilyID, now); err != nil {
+			return Session{}, err
+		}
+		if err := markEnded(ctx, s.ended, []string{old.FamilyID}, now); err != nil {
 			return Session{}, err
 		}
 		return Session{}, domain.ErrAccountDisabled

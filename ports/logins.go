@@ -19,8 +19,14 @@ type Logins interface {
 	// one phone return the same user and created is true for exactly one. A
 	// generated username that collides returns domain.ErrUsernameTaken.
 	StartPhoneLogin(ctx context.Context, candidate domain.User, first domain.RefreshToken, now time.Time) (u domain.User, created bool, err error)
-	// Refresh is RefreshTokens.Rotate that also returns the token's user,
-	// with one difference: a token rotated less than reuse ago, in a family
+	// StartSession stores first, the first refresh token of a new session,
+	// and opens the session (id first.FamilyID) in one step.
+	StartSession(ctx context.Context, first domain.RefreshToken) error
+	// Refresh is RefreshTokens.Rotate that also returns the token's user
+	// and moves the session's last use and expiry. On reuse it returns the
+	// presented token (its FamilyID is the session that just ended) with
+	// domain.ErrInvalidToken. It differs from Rotate in one way:
+	// a token rotated less than reuse ago, in a family
 	// nothing revoked, whose successor (the token with next.Hash) is still
 	// live, is a retry of that rotation (its answer was lost, or two tabs
 	// refreshed at once), not reuse: Refresh returns the old token and its
@@ -29,8 +35,8 @@ type Logins interface {
 	Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, domain.User, error)
 	// ReplacePassword stores hash as the user's password and revokes every
 	// refresh token of the user outside keepFamily (empty: all of them),
-	// both or neither: a password reset must never leave the sessions of
-	// whoever knew the old password alive. An unknown user is
-	// domain.ErrNotFound.
-	ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) error
+	// ending their sessions, both or neither: a password reset must never
+	// leave the sessions of whoever knew the old password alive. It returns
+	// the ids of the sessions it ended. An unknown user is domain.ErrNotFound.
+	ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) (ended []string, err error)
 }

@@ -17,14 +17,15 @@ type RefreshTokens interface {
 	// the old token), returning the stored old token. Exactly one of several
 	// concurrent rotations of one token succeeds.
 	// A token that is already rotated or revoked is reuse: the whole family
-	// is revoked and domain.ErrInvalidToken returned. An unknown or expired
+	// is revoked, its session ended, and the presented token (with its
+	// FamilyID) returned with domain.ErrInvalidToken. An unknown or expired
 	// token is domain.ErrInvalidToken.
 	Rotate(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time) (domain.RefreshToken, error)
 	// Get returns the token with this hash, live or not, or domain.ErrNotFound.
 	Get(ctx context.Context, hash []byte) (domain.RefreshToken, error)
-	// RevokeFamily revokes every token of the family.
+	// RevokeFamily revokes every token of the family and ends its session.
 	RevokeFamily(ctx context.Context, familyID string, now time.Time) error
 	// RevokeUser revokes every token of the user except those of keepFamily
-	// (empty: all of them).
+	// (empty: all of them) and ends their sessions.
 	RevokeUser(ctx context.Context, userID, keepFamily string, now time.Time) error
 }

@@ -215,10 +215,12 @@ func TestDisabledAccount(t *testing.T) {
 				t.Errorf("%s refresh of a disabled account: %d %s", name, r.Status, r.Raw)
 			}
 		}
-		wantProblem(t, c.Get("/v1/me", bearer(first)), http.StatusForbidden, "account_disabled")
+		// The refreshes above found the sessions revoked: they ended, and
+		// their access tokens with them (API.md Tokens).
+		wantProblem(t, c.Get("/v1/me", bearer(first)), http.StatusUnauthorized, "invalid_token")
 		wantProblem(t, c.Do(http.MethodPatch, "/v1/me", map[string]string{"username": "disabled_user"}, bearer(first)),
-			http.StatusForbidden, "account_disabled")
-		wantProblem(t, putMePassword(c, first, pwSecond, pwFirst), http.StatusForbidden, "account_disabled")
+			http.StatusUnauthorized, "invalid_token")
+		wantProblem(t, putMePassword(c, first, pwSecond, pwFirst), http.StatusUnauthorized, "invalid_token")
 
 		if err := st.SetDisabled(ctx, uid, false, time.Now().UTC()); err != nil {
 			t.Fatal(err)

@@ -199,13 +199,15 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 		if me := c.Get("/v1/me", bearer(r)); me.Status != 200 {
 			t.Fatalf("new access token: %d", me.Status)
 		}
-		// rt1 again is reuse: refused, and the whole family dies with it.
+		other := login2(t, inst, c, s) // another session of the same user
+		// rt1 again is reuse: refused, and the whole family dies with it,
+		// its access tokens included.
 		wantProblem(t, c.Post("/v1/tokens/refresh", map[string]string{"refresh_token": rt1}), 401, "invalid_token")
 		wantProblem(t, c.Post("/v1/tokens/refresh", map[string]string{"refresh_token": rt2}), 401, "invalid_token")
+		wantProblem(t, c.Get("/v1/me", bearer(r)), 401, "invalid_token")
 		wantProblem(t, c.Post("/v1/tokens/refresh", map[string]string{"refresh_token": "never-issued"}), 401, "invalid_token")
 		wantProblem(t, c.Post("/v1/tokens/refresh", map[string]string{}), 400, "invalid_request")
 		// Another session of the same user is untouched.
-		other := login2(t, inst, c, s)
 		if r := c.Post("/v1/tokens/refresh", map[string]string{"refresh_token": other}); r.Status != 200 {
 			t.Fatalf("other session: %d %s", r.Status, r.Raw)
 		}

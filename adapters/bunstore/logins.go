@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -39,6 +40,9 @@ WITH ins AS (
 ), tok AS (
 	INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)
 	SELECT ?5, u.id, ?6, ?7, ?4, ?8, ?9, ?10 FROM u WHERE NOT u.disabled
+), sess AS (
+	INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip)
+	SELECT ?6, u.id, ?4, ?4, ?8, ?9, ?10 FROM u WHERE NOT u.disabled
 )
 SELECT * FROM u`
 
@@ -97,6 +101,8 @@ WITH old AS (
 ), ins AS (
 	INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)
 	SELECT ?2, user_id, family_id, ?3, ?1, ?4, ?5, ?6 FROM old
+), sess AS (
+	UPDATE sessions SET last_used_at = ?1, expires_at = ?4 WHERE id IN (SELECT family_id FROM old)
 )
 SELECT old.id, old.family_id, old.created_at, old.expires_at, old.user_agent, old.ip,
 	u.id, u.username, u.phone, u.email, u.password_hash, u.icon, u.disabled, u.created_at, u.updated_at, u.last_login_at
@@ -120,7 +126,7 @@ func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.Refresh
 	}
 	old, err := s.rotate(ctx, oldHash, next, now, reuse)
 	if err != nil {
-		return domain.RefreshToken{}, domain.User{}, err
+		return old, domain.User{}, err
 	}
 	u, err := s.ByID(ctx, old.UserID)
 	return old, u, err
@@ -153,29 +159,39 @@ WITH u AS (
 	UPDATE refresh_tokens SET revoked_at = ?3
 	WHERE user_id IN (SELECT id FROM u) AND revoked_at IS NULL AND (?2 = '' OR family_id <> ?2)
 	RETURNING 1
+), s AS (
+	UPDATE sessions SET ended_at = ?3, end_reason = ?4
+	WHERE user_id IN (SELECT id FROM u) AND ended_at IS NULL AND (?2 = '' OR id <> ?2)
+	RETURNING id
 )
-SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM r)`
+SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM r), (SELECT coalesce(string_agg(id, ','), '') FROM s)`
 
 // ReplacePassword implements ports.Logins.
-func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) error {
+func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepFamily string, now time.Time) ([]string, error) {
 	now = ts(now)
 	if s.dialect == Postgres {
 		var users, revoked int
-		if err := s.db.QueryRowContext(ctx, replacePasswordPG, userID, hash, keepFamily, now).Scan(&users, &revoked); err != nil {
-			return translate(err)
+		var ended string
+		err := s.db.QueryRowContext(ctx, replacePasswordPG, userID, hash, keepFamily, now, domain.EndPasswordChanged).
+			Scan(&users, &revoked, &ended)
+		if err != nil {
+			return nil, translate(err)
 		}
 		if users == 0 {
-			return domain.ErrNotFound
+			return nil, domain.ErrNotFound
 		}
+		ids := strings.FieldsFunc(ended, func(r rune) bool { return r == ',' })
 		if revoked == 0 {
-			return nil
+			return ids, nil
 		}
 		// The password and the sessions the statement saw changed together.
 		// A refresh that held a token's row lock may have stored a successor
 		// the statement's snapshot missed: its family is dead already (a
 		// revoked token is in it), and these passes revoke the successor too.
-		return s.RevokeUser(ctx, userID, keepFamily, now)
+		more, err := s.EndSessions(ctx, userID, keepFamily, domain.EndPasswordChanged, now)
+		return append(ids, more...), err
 	}
+	var ids []string
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*userRow)(nil)).Where("id = ?", userID).Set("updated_at = ?", now)
 		if hash == "" {
@@ -190,13 +206,8 @@ func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepFamily st
 		if n, err := res.RowsAffected(); err == nil && n == 0 {
 			return domain.ErrNotFound
 		}
-		r := tx.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
-			Where("user_id = ?", userID).Where("revoked_at IS NULL")
-		if keepFamily != "" {
-			r.Where("family_id <> ?", keepFamily)
-		}
-		_, err = r.Exec(ctx)
+		ids, err = revokeUser(ctx, tx, userID, keepFamily, domain.EndPasswordChanged, now)
 		return err
 	})
-	return translate(err)
+	return ids, translate(err)
 }

@@ -14,7 +14,7 @@ import (
 // steps must not leave a user without the session it was logging into),
 // and is kept as fast as the autocommit steps it replaces: plain
 // database/sql on statements prepared once per connection (no query
-// building per call), at most three statements, and WAL with
+// building per call), at most four statements, and WAL with
 // synchronous=NORMAL (sqliteParams), so the commit appends to the WAL
 // without an fsync. BenchmarkStartPhoneLoginSQLite measures it.
 const (
@@ -23,14 +23,16 @@ VALUES (?, ?, ?, '', false, ?, ?, ?) ON CONFLICT (phone) DO NOTHING`
 	sqliteTouchUser = `UPDATE users SET last_login_at = ? WHERE phone = ? RETURNING ` + userColumns + `, false`
 	sqliteInsertTok = `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, user_agent, ip)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqliteInsertSession = `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
 
 // sqliteStmts holds the prepared first-login statements. They are prepared
 // on first use, not at Open: SQLite refuses to prepare a statement on a
 // table that the migrations have not created yet.
 type sqliteStmts struct {
-	mu                       sync.Mutex
-	insertUser, touch, token *sql.Stmt
+	mu                                sync.Mutex
+	insertUser, touch, token, session *sql.Stmt
 }
 
 func (p *sqliteStmts) get(ctx context.Context, db *sql.DB) (*sqliteStmts, error) {
@@ -39,8 +41,8 @@ func (p *sqliteStmts) get(ctx context.Context, db *sql.DB) (*sqliteStmts, error)
 	if p.token != nil {
 		return p, nil
 	}
-	var stmts [3]*sql.Stmt
-	for i, q := range []string{sqliteInsertUser, sqliteTouchUser, sqliteInsertTok} {
+	var stmts [4]*sql.Stmt
+	for i, q := range []string{sqliteInsertUser, sqliteTouchUser, sqliteInsertTok, sqliteInsertSession} {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			for _, done := range stmts[:i] {
@@ -50,14 +52,14 @@ func (p *sqliteStmts) get(ctx context.Context, db *sql.DB) (*sqliteStmts, error)
 		}
 		stmts[i] = st
 	}
-	p.insertUser, p.touch, p.token = stmts[0], stmts[1], stmts[2]
+	p.insertUser, p.touch, p.token, p.session = stmts[0], stmts[1], stmts[2], stmts[3]
 	return p, nil
 }
 
 func (p *sqliteStmts) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, st := range []*sql.Stmt{p.insertUser, p.touch, p.token} {
+	for _, st := range []*sql.Stmt{p.insertUser, p.touch, p.token, p.session} {
 		if st != nil {
 			_ = st.Close()
 		}
@@ -114,6 +116,11 @@ func startPhoneLoginTx(ctx context.Context, tx *sql.Tx, st *sqliteStmts, c domai
 	if !u.Disabled {
 		_, err := tx.StmtContext(ctx, st.token).ExecContext(ctx, first.ID, u.ID, first.FamilyID, first.Hash,
 			sqliteTS(ts(first.CreatedAt)), sqliteTS(ts(first.ExpiresAt)), first.UserAgent, first.IP)
+		if err != nil {
+			return domain.User{}, false, err
+		}
+		_, err = tx.StmtContext(ctx, st.session).ExecContext(ctx, first.FamilyID, u.ID,
+			sqliteTS(ts(first.CreatedAt)), sqliteTS(ts(first.CreatedAt)), sqliteTS(ts(first.ExpiresAt)), first.UserAgent, first.IP)
 		if err != nil {
 			return domain.User{}, false, err
 		}

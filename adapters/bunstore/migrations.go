@@ -129,6 +129,29 @@ var schemaSteps = []schemaStep{{
 		`CREATE INDEX IF NOT EXISTS security_events_at_idx ON security_events (at)`,
 	},
 }, {
+	name:    "20261201000007",
+	comment: "sessions",
+	// A session (a refresh-token family) as a record: what GET
+	// /v1/me/sessions lists. Families alive at the upgrade get a row, so
+	// sessions opened before it can be listed and ended too.
+	ddl: []string{
+		`CREATE TABLE IF NOT EXISTS sessions (
+			id text PRIMARY KEY,
+			user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+			created_at {ts} NOT NULL,
+			last_used_at {ts} NOT NULL,
+			expires_at {ts} NOT NULL,
+			user_agent text NOT NULL DEFAULT '',
+			ip text NOT NULL DEFAULT '',
+			ended_at {ts},
+			end_reason text NOT NULL DEFAULT '')`,
+		`CREATE INDEX IF NOT EXISTS sessions_user_idx ON sessions (user_id, created_at)`,
+		`INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip)
+			SELECT family_id, min(user_id), min(created_at), max(created_at), max(expires_at), max(user_agent), max(ip)
+			FROM refresh_tokens WHERE revoked_at IS NULL GROUP BY family_id
+			ON CONFLICT (id) DO NOTHING`,
+	},
+}, {
 	name:    "20261201000008",
 	comment: "admin_keys_webhook_delivery",
 	// Admin keys (a live name is unique; revoked keys stay listed), and the

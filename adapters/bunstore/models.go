@@ -42,6 +42,31 @@ type refreshTokenRow struct {
 	IP        string    `bun:"ip,notnull"`
 }
 
+type sessionRow struct {
+	bun.BaseModel `bun:"table:sessions,alias:ss"`
+
+	ID         string    `bun:"id,pk"`
+	UserID     string    `bun:"user_id,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull"`
+	LastUsedAt time.Time `bun:"last_used_at,notnull"`
+	ExpiresAt  time.Time `bun:"expires_at,notnull"`
+	UserAgent  string    `bun:"user_agent,notnull"`
+	IP         string    `bun:"ip,notnull"`
+	EndedAt    time.Time `bun:"ended_at,nullzero"`
+	EndReason  string    `bun:"end_reason,notnull"`
+}
+
+func (r sessionRow) domain() domain.Session {
+	return domain.Session{ID: r.ID, UserID: r.UserID, CreatedAt: ts(r.CreatedAt), LastUsedAt: ts(r.LastUsedAt),
+		ExpiresAt: ts(r.ExpiresAt), UserAgent: r.UserAgent, IP: r.IP, EndedAt: ts(r.EndedAt), EndReason: r.EndReason}
+}
+
+// sessionOf is the row a session's first refresh token opens.
+func sessionOf(t domain.RefreshToken) sessionRow {
+	return sessionRow{ID: t.FamilyID, UserID: t.UserID, CreatedAt: ts(t.CreatedAt), LastUsedAt: ts(t.CreatedAt),
+		ExpiresAt: ts(t.ExpiresAt), UserAgent: t.UserAgent, IP: t.IP}
+}
+
 type smsAttemptRow struct {
 	bun.BaseModel `bun:"table:sms_attempts,alias:sa"`
 

@@ -23,6 +23,7 @@ func Module(cfg Config) fx.Option {
 				fx.As(new(ports.Users)),
 				fx.As(new(ports.RefreshTokens)),
 				fx.As(new(ports.Logins)),
+				fx.As(new(ports.Sessions)),
 				fx.As(new(ports.SMSLog)),
 				fx.As(new(ports.SigningKeys)),
 				fx.OnStart(func(ctx context.Context, s *Store) error { return s.startCheck(ctx) }),

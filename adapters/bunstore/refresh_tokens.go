@@ -49,7 +49,7 @@ func (s *Store) rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 		}
 		if !old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() {
 			reused = true
-			return revokeFamily(ctx, tx, old.FamilyID, now)
+			return revokeFamily(ctx, tx, old.FamilyID, domain.EndRefreshReuse, now)
 		}
 		// A live token in a family with a revoked token: a revoke raced the
 		// refresh that issued it. The family is dead; finish revoking it.
@@ -57,7 +57,7 @@ func (s *Store) rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 			Where("family_id = ?", old.FamilyID).Where("revoked_at IS NOT NULL").Exists(ctx); err != nil || dead {
 			if err == nil {
 				reused = true
-				err = revokeFamily(ctx, tx, old.FamilyID, now)
+				err = revokeFamily(ctx, tx, old.FamilyID, domain.EndRefreshReuse, now)
 			}
 			return err
 		}
@@ -77,15 +77,21 @@ func (s *Store) rotate(ctx context.Context, oldHash []byte, next domain.RefreshT
 				return err // a concurrent rotation to the same successor
 			}
 			reused = true // lost the race to a concurrent rotation
-			return revokeFamily(ctx, tx, old.FamilyID, now)
+			return revokeFamily(ctx, tx, old.FamilyID, domain.EndRefreshReuse, now)
 		}
 		next.UserID, next.FamilyID = old.UserID, old.FamilyID
 		row := tokenToRow(next)
-		_, err = tx.NewInsert().Model(&row).Exec(ctx)
+		if _, err = tx.NewInsert().Model(&row).Exec(ctx); err != nil {
+			return err
+		}
+		_, err = tx.NewUpdate().Model((*sessionRow)(nil)).Set("last_used_at = ?", now).
+			Set("expires_at = ?", ts(next.ExpiresAt)).Where("id = ?", old.FamilyID).Exec(ctx)
 		return err
 	})
 	switch err = translate(err); {
-	case errors.Is(err, domain.ErrNotFound), err == nil && reused:
+	case err == nil && reused:
+		return old.domain(), domain.ErrInvalidToken // the family says which session ended
+	case errors.Is(err, domain.ErrNotFound):
 		return domain.RefreshToken{}, domain.ErrInvalidToken
 	case err != nil:
 		return domain.RefreshToken{}, err
@@ -115,12 +121,26 @@ func isRetry(ctx context.Context, db bun.IDB, old refreshTokenRow, nextHash []by
 	return err == nil && !dead, err
 }
 
-// RevokeFamily revokes every live token of the family.
+// RevokeFamily revokes every live token of the family and ends its session.
 func (s *Store) RevokeFamily(ctx context.Context, familyID string, now time.Time) error {
-	return translate(revokeFamily(ctx, s.db, familyID, ts(now)))
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return revokeFamily(ctx, tx, familyID, domain.EndLogout, ts(now))
+	})
+	return translate(err)
 }
 
-func revokeFamily(ctx context.Context, db bun.IDB, familyID string, now time.Time) error {
+// revokeFamily revokes the family's tokens, then ends its session: the
+// order a refresh locks them in.
+func revokeFamily(ctx context.Context, db bun.IDB, familyID, reason string, now time.Time) error {
+	if err := revokeFamilyTokens(ctx, db, familyID, now); err != nil {
+		return err
+	}
+	_, err := db.NewUpdate().Model((*sessionRow)(nil)).Set("ended_at = ?", now).Set("end_reason = ?", reason).
+		Where("id = ?", familyID).Where("ended_at IS NULL").Exec(ctx)
+	return err
+}
+
+func revokeFamilyTokens(ctx context.Context, db bun.IDB, familyID string, now time.Time) error {
 	return revokeUntilDone(ctx, func() *bun.UpdateQuery {
 		return db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
 			Where("family_id = ?", familyID).Where("revoked_at IS NULL")
@@ -146,14 +166,9 @@ func revokeUntilDone(ctx context.Context, q func() *bun.UpdateQuery) error {
 	return nil // ten rounds of concurrent refreshes: each was revoked in turn
 }
 
-// RevokeUser revokes every live token of the user outside keepFamily.
+// RevokeUser revokes every live token of the user outside keepFamily and
+// ends their sessions.
 func (s *Store) RevokeUser(ctx context.Context, userID, keepFamily string, now time.Time) error {
-	return translate(revokeUntilDone(ctx, func() *bun.UpdateQuery {
-		q := s.db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", ts(now)).
-			Where("user_id = ?", userID).Where("revoked_at IS NULL")
-		if keepFamily != "" {
-			q.Where("family_id <> ?", keepFamily)
-		}
-		return q
-	}))
+	_, err := s.EndSessions(ctx, userID, keepFamily, domain.EndRevoked, now)
+	return err
 }

@@ -56,6 +56,9 @@ func TestContracts(t *testing.T) {
 			t.Run("SMSLog", func(t *testing.T) {
 				portstest.TestSMSLog(t, func(t *testing.T) ports.SMSLog { return migrated(t, d.url(t)) })
 			})
+			t.Run("Sessions", func(t *testing.T) {
+				portstest.TestSessions(t, func(t *testing.T) portstest.SessionStore { return migrated(t, d.url(t)) })
+			})
 		})
 	}
 }

@@ -98,7 +98,8 @@ func (s *Server) withMetrics(c *fiber.Ctx) error {
 	return err
 }
 
-// requireAuth verifies the Bearer access token and stores its claims.
+// requireAuth verifies the Bearer access token, refuses it when its
+// session has ended, and stores its claims.
 func (s *Server) requireAuth(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	const prefix = "Bearer "
@@ -107,9 +108,21 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	}
 	// Clone: the header aliases fasthttp's reused buffer, and the token may
 	// be kept (the verified-token cache) after this request.
-	claims, err := s.Tokens.VerifyAccess(c.UserContext(), strings.Clone(strings.TrimSpace(h[len(prefix):])), s.Clock.Now())
+	now := s.Clock.Now()
+	claims, err := s.Tokens.VerifyAccess(c.UserContext(), strings.Clone(strings.TrimSpace(h[len(prefix):])), now)
 	if err != nil {
 		return domain.ErrInvalidToken
+	}
+	if s.Ended != nil {
+		// A memory lookup in the common case (see ports.EndedSessions);
+		// a store that cannot tell is a 503, never a pass.
+		ended, err := s.Ended.IsEnded(c.UserContext(), claims.SessionID, now)
+		if err != nil {
+			return err
+		}
+		if ended {
+			return domain.ErrInvalidToken
+		}
 	}
 	c.Locals(localClaims, claims)
 	return c.Next()

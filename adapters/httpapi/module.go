@@ -18,6 +18,7 @@ type params struct {
 	Cfg      Config
 	UseCases UseCases
 	Tokens   ports.Tokens
+	Ended    ports.EndedSessions
 	Keys     KeySet
 	Clock    ports.Clock
 	Health   []ports.HealthCheck `group:"health"`
@@ -30,7 +31,7 @@ type params struct {
 }
 
 func newFromParams(p params) (*Server, error) {
-	return New(p.Cfg, Deps{UseCases: p.UseCases, Tokens: p.Tokens, Keys: p.Keys, Clock: p.Clock,
+	return New(p.Cfg, Deps{UseCases: p.UseCases, Tokens: p.Tokens, Ended: p.Ended, Keys: p.Keys, Clock: p.Clock,
 		Health: p.Health, Receipts: p.Receipts, Registry: p.Registry, Gatherer: p.Gatherer, Log: p.Log,
 		Console: p.Console, AdminRoutes: p.Admin})
 }

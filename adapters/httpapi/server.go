@@ -30,6 +30,7 @@ type UseCases struct {
 	CheckPhone      *app.CheckPhone
 	GetProfile      *app.GetProfile
 	UpdateProfile   *app.UpdateProfile
+	MySessions      *app.MySessions
 }
 
 // KeySet publishes the public keys that verify access tokens.
@@ -48,6 +49,9 @@ type Receipts interface {
 type Deps struct {
 	UseCases UseCases
 	Tokens   ports.Tokens
+	// Ended refuses access tokens of ended sessions; nil checks nothing
+	// (tests that build a Server by hand without sessions).
+	Ended    ports.EndedSessions
 	Keys     KeySet
 	Clock    ports.Clock
 	Health   []ports.HealthCheck
@@ -134,6 +138,9 @@ func (s *Server) routes() {
 	me.Get("", s.getMe)
 	me.Patch("", s.patchMe)
 	me.Put("/password", s.putPassword)
+	me.Get("/sessions", s.listMySessions)
+	me.Delete("/sessions", s.endMySessions)
+	me.Delete("/sessions/:id", s.endMySession)
 	a.Post("/v1/sms/receipts/:provider<regex(^(tencent|aliyun)$)>", s.receipt)
 	a.Get("/.well-known/jwks.json", s.jwks)
 	a.Get("/healthz", s.healthz)

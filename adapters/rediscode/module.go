@@ -2,6 +2,7 @@ package rediscode
 
 import (
 	"context"
+	"time"
 
 	"go.uber.org/fx"
 
@@ -25,5 +26,17 @@ func Module(cfg Config) fx.Option {
 				fx.ResultTags(`group:"health"`),
 			),
 		),
+	)
+}
+
+// EndedModule provides the shared ports.EndedSessions on Redis, remembering
+// an ended session for keep, and closes its client on stop.
+func EndedModule(cfg Config, keep time.Duration) fx.Option {
+	return fx.Module("rediscode.ended",
+		fx.Provide(fx.Annotate(func() (*EndedSessions, error) { return NewEndedSessions(cfg, keep) },
+			fx.As(fx.Self()),
+			fx.As(new(ports.EndedSessions)),
+			fx.OnStop(func(_ context.Context, e *EndedSessions) error { e.Close(); return nil }),
+		)),
 	)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/authd/authd/adapters/bunstore"
 	"github.com/authd/authd/adapters/jwttokens"
 	"github.com/authd/authd/adapters/phonenum"
+	"github.com/authd/authd/adapters/rediscode"
 	"github.com/authd/authd/cmd/authd/wiring"
 	"github.com/authd/authd/domain"
 )
@@ -114,12 +115,33 @@ func users(ctx context.Context, s wiring.Settings, args []string, stdout io.Writ
 		return err
 	}
 	if disable {
-		if err := st.RevokeUser(ctx, u.ID, "", now); err != nil {
+		ids, err := st.EndSessions(ctx, u.ID, "", domain.EndDisabled, now)
+		if err != nil {
+			return err
+		}
+		if err := markEnded(ctx, s, ids, now); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(stdout, "user %s (%s, %s) %sd\n", u.ID, u.Username, u.Phone, args[0])
 	return nil
+}
+
+// markEnded tells the running instances, through Redis, that the disabled
+// user's sessions ended, so their access tokens are refused at once. On the
+// embedded default the set lives in the server's memory, out of this
+// process's reach; there the server refuses a disabled user's tokens with
+// 403 account_disabled on its next look at the user.
+func markEnded(ctx context.Context, s wiring.Settings, ids []string, now time.Time) error {
+	if s.RedisURL == "" || len(ids) == 0 {
+		return nil
+	}
+	e, err := rediscode.NewEndedSessions(rediscode.Config{URL: s.RedisURL, KeyPrefix: s.RedisKeyPrefix}, wiring.EndedSessionsKeep(s))
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	return e.MarkEnded(ctx, ids, now)
 }
 
 // keys generate prints a new PEM signing key for AUTHD_JWT_KEY_FILE; keys

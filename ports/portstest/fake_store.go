@@ -3,6 +3,7 @@ package portstest
 import (
 	"bytes"
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +19,11 @@ type Store struct {
 	mu     sync.Mutex
 	users  map[string]domain.User // by id
 	tokens []domain.RefreshToken
-	seq    int
-	Err    error
+	// sessions by id, opened with their first token (StartPhoneLogin,
+	// StartSession) and ended with their tokens.
+	sessions map[string]domain.Session
+	seq      int
+	Err      error
 }
 
 var (
@@ -28,7 +32,9 @@ var (
 )
 
 // NewStore returns an empty store.
-func NewStore() *Store { return &Store{users: map[string]domain.User{}} }
+func NewStore() *Store {
+	return &Store{users: map[string]domain.User{}, sessions: map[string]domain.Session{}}
+}
 
 func (s *Store) find(match func(domain.User) bool) (domain.User, error) {
 	for _, u := range s.users {
@@ -204,8 +210,8 @@ func (s *Store) rotate(oldHash []byte, next domain.RefreshToken, now time.Time, 
 		return old, nil
 	}
 	if !old.RotatedAt.IsZero() || !old.RevokedAt.IsZero() {
-		s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == old.FamilyID }, now)
-		return domain.RefreshToken{}, domain.ErrInvalidToken
+		s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == old.FamilyID }, domain.EndRefreshReuse, now)
+		return old, domain.ErrInvalidToken
 	}
 	if !now.Before(old.ExpiresAt) {
 		return domain.RefreshToken{}, domain.ErrInvalidToken
@@ -214,6 +220,10 @@ func (s *Store) rotate(oldHash []byte, next domain.RefreshToken, now time.Time, 
 	old.RotatedAt = now
 	next.FamilyID, next.UserID = old.FamilyID, old.UserID
 	s.tokens = append(s.tokens, next)
+	if ss, ok := s.sessions[old.FamilyID]; ok {
+		ss.LastUsedAt, ss.ExpiresAt = now, next.ExpiresAt
+		s.sessions[old.FamilyID] = ss
+	}
 	return old, nil
 }
 
@@ -230,12 +240,23 @@ func (s *Store) Get(_ context.Context, hash []byte) (domain.RefreshToken, error)
 	return domain.RefreshToken{}, domain.ErrNotFound
 }
 
-func (s *Store) revoke(match func(domain.RefreshToken) bool, now time.Time) {
+// revoke revokes the matching live tokens and ends their sessions,
+// returning the ids of the sessions it ended.
+func (s *Store) revoke(match func(domain.RefreshToken) bool, reason string, now time.Time) []string {
+	var ended []string
 	for i, t := range s.tokens {
 		if match(t) && t.RevokedAt.IsZero() {
 			s.tokens[i].RevokedAt = now
 		}
 	}
+	for id, ss := range s.sessions {
+		if ss.EndedAt.IsZero() && match(domain.RefreshToken{UserID: ss.UserID, FamilyID: id}) {
+			ss.EndedAt, ss.EndReason = now, reason
+			s.sessions[id] = ss
+			ended = append(ended, id)
+		}
+	}
+	return ended
 }
 
 // RevokeFamily implements ports.RefreshTokens.
@@ -245,7 +266,7 @@ func (s *Store) RevokeFamily(_ context.Context, family string, now time.Time) er
 	if s.Err != nil {
 		return s.Err
 	}
-	s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == family }, now)
+	s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == family }, domain.EndLogout, now)
 	return nil
 }
 
@@ -256,7 +277,7 @@ func (s *Store) RevokeUser(_ context.Context, userID, keep string, now time.Time
 	if s.Err != nil {
 		return s.Err
 	}
-	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, now)
+	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, domain.EndRevoked, now)
 	return nil
 }
 
@@ -290,34 +311,99 @@ func (s *Store) StartPhoneLogin(ctx context.Context, c domain.User, first domain
 		return u, created, nil
 	}
 	first.UserID = u.ID
-	return u, created, s.Create(ctx, first)
+	return u, created, s.StartSession(ctx, first)
+}
+
+// StartSession implements ports.Logins.
+func (s *Store) StartSession(_ context.Context, first domain.RefreshToken) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return s.Err
+	}
+	s.tokens = append(s.tokens, first)
+	s.sessions[first.FamilyID] = domain.Session{ID: first.FamilyID, UserID: first.UserID, CreatedAt: first.CreatedAt,
+		LastUsedAt: first.CreatedAt, ExpiresAt: first.ExpiresAt, UserAgent: first.UserAgent, IP: first.IP}
+	return nil
 }
 
 // Refresh implements ports.Logins.
 func (s *Store) Refresh(ctx context.Context, oldHash []byte, next domain.RefreshToken, now time.Time, reuse time.Duration) (domain.RefreshToken, domain.User, error) {
 	old, err := s.rotate(oldHash, next, now, reuse)
 	if err != nil {
-		return domain.RefreshToken{}, domain.User{}, err
+		return old, domain.User{}, err
 	}
 	u, err := s.ByID(ctx, old.UserID)
 	return old, u, err
 }
 
 // ReplacePassword implements ports.Logins: both writes under one lock.
-func (s *Store) ReplacePassword(_ context.Context, userID, hash, keep string, now time.Time) error {
+func (s *Store) ReplacePassword(_ context.Context, userID, hash, keep string, now time.Time) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.Err != nil {
-		return s.Err
+		return nil, s.Err
 	}
 	u, ok := s.users[userID]
 	if !ok {
-		return domain.ErrNotFound
+		return nil, domain.ErrNotFound
 	}
 	u.PasswordHash, u.UpdatedAt = hash, now
 	s.users[userID] = u
-	s.revoke(func(t domain.RefreshToken) bool { return t.UserID == userID && (keep == "" || t.FamilyID != keep) }, now)
-	return nil
+	return s.revoke(func(t domain.RefreshToken) bool {
+		return t.UserID == userID && (keep == "" || t.FamilyID != keep)
+	}, domain.EndPasswordChanged, now), nil
+}
+
+var _ ports.Sessions = (*Store)(nil)
+
+// ListSessions implements ports.Sessions.
+func (s *Store) ListSessions(_ context.Context, userID string, now time.Time) ([]domain.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return nil, s.Err
+	}
+	var out []domain.Session
+	for _, ss := range s.sessions {
+		if ss.UserID == userID && ss.EndedAt.IsZero() && now.Before(ss.ExpiresAt) {
+			out = append(out, ss)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	return out, nil
+}
+
+// EndSession implements ports.Sessions.
+func (s *Store) EndSession(_ context.Context, userID, sessionID, reason string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return false, s.Err
+	}
+	ss, ok := s.sessions[sessionID]
+	if !ok || ss.UserID != userID || !ss.EndedAt.IsZero() || !now.Before(ss.ExpiresAt) {
+		return false, nil
+	}
+	s.revoke(func(t domain.RefreshToken) bool { return t.FamilyID == sessionID }, reason, now)
+	return true, nil
+}
+
+// EndSessions implements ports.Sessions.
+func (s *Store) EndSessions(_ context.Context, userID, keep, reason string, now time.Time) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Err != nil {
+		return nil, s.Err
+	}
+	return s.revoke(func(t domain.RefreshToken) bool {
+		return t.UserID == userID && (keep == "" || t.FamilyID != keep)
+	}, reason, now), nil
 }
 
 // isRetry mirrors ports.Logins.Refresh's retry rule. The caller holds mu.

@@ -28,3 +28,14 @@ func TestFakeStoreLogins(t *testing.T) {
 func TestFakeSigningKeys(t *testing.T) {
 	portstest.TestSigningKeys(t, func(*testing.T) ports.SigningKeys { return &portstest.SigningKeys{} })
 }
+
+func TestFakeStoreSessions(t *testing.T) {
+	portstest.TestSessions(t, func(*testing.T) portstest.SessionStore { return portstest.NewStore() })
+}
+
+func TestFakeEndedSessions(t *testing.T) {
+	portstest.TestEndedSessions(t, func(*testing.T) (ports.EndedSessions, ports.EndedSessions) {
+		e := &portstest.EndedSessions{}
+		return e, e
+	})
+}

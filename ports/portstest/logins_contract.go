@@ -1,6 +1,9 @@
 package portstest
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -73,7 +76,7 @@ func TestLogins(t *testing.T, newStore func(t *testing.T) LoginStore) {
 		errs := concurrently(50, func(i int) error {
 			c := candidate(100 + i)
 			c.Phone = candidate(1).Phone
-			u, created, err := s.StartPhoneLogin(ctx(t), c, token("", "fam", 100+i), contractTime)
+			u, created, err := s.StartPhoneLogin(ctx(t), c, token("", fmt.Sprint("fam", i), 100+i), contractTime)
 			if created {
 				creators.Add(1)
 			}
@@ -199,7 +202,11 @@ func testReplacePassword(t *testing.T, newStore func(t *testing.T) LoginStore) {
 	t.Run("ReplacePassword keeps one session", func(t *testing.T) {
 		s, u := setup(t)
 		now := contractTime.Add(time.Minute)
-		wantErr(t, "replace", s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "fam2", now), nil)
+		ended, err := s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "fam2", now)
+		wantErr(t, "replace", err, nil)
+		if strings.Join(ended, ",") != "fam1" {
+			t.Fatalf("ended sessions = %v, want [fam1]", ended)
+		}
 		got, err := s.ByID(ctx(t), u.ID)
 		wantErr(t, "read back", err, nil)
 		if got.PasswordHash != "$argon2id$new" {
@@ -210,12 +217,17 @@ func testReplacePassword(t *testing.T, newStore func(t *testing.T) LoginStore) {
 	})
 	t.Run("ReplacePassword ends every session", func(t *testing.T) {
 		s, u := setup(t)
-		wantErr(t, "replace", s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "", contractTime), nil)
+		ended, err := s.ReplacePassword(ctx(t), u.ID, "$argon2id$new", "", contractTime)
+		wantErr(t, "replace", err, nil)
+		sort.Strings(ended)
+		if strings.Join(ended, ",") != "fam1,fam2" {
+			t.Fatalf("ended sessions = %v, want [fam1 fam2]", ended)
+		}
 		wantRevoked(t, s, map[int]bool{1: true, 2: true, 3: false})
 	})
 	t.Run("ReplacePassword unknown user", func(t *testing.T) {
 		s, _ := setup(t)
-		err := s.ReplacePassword(ctx(t), testID('u', 99), "$argon2id$new", "", contractTime)
+		_, err := s.ReplacePassword(ctx(t), testID('u', 99), "$argon2id$new", "", contractTime)
 		wantErr(t, "unknown user", err, domain.ErrNotFound)
 		wantRevoked(t, s, map[int]bool{1: false, 2: false, 3: false})
 	})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -35,12 +36,15 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		return nil, err
 	}
 	codes := memcode.Module()
+	endedKeep := EndedSessionsKeep(s)
+	ended := memcode.EndedModule(endedKeep)
 	if s.RedisURL != "" {
 		rc := rediscode.Config{URL: s.RedisURL, KeyPrefix: s.RedisKeyPrefix}
 		if err := rc.Validate(); err != nil {
 			return nil, err
 		}
 		codes = rediscode.Module(rc)
+		ended = rediscode.EndedModule(rc, endedKeep)
 	}
 	smsCfg := SMSConfig(s, stdout)
 	jwtCfg := JWTConfig(s)
@@ -85,6 +89,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(func(t *jwttokens.Tokens) httpapi.KeySet { return t }),
 		bunstore.Module(storeCfg),
 		codes,
+		ended,
 		sms.Module(smsCfg),
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
@@ -103,10 +108,14 @@ var useCases = fx.Module("app", fx.Provide(
 	app.NewSessions, app.NewCodeVerifier, app.NewPasswords, app.NewInitialPassword,
 	app.NewRequestCode, app.NewLoginOrRegister, app.NewPasswordLogin,
 	app.NewRefreshSession, app.NewLogout, app.NewSetPassword, app.NewResetPassword,
-	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile,
+	app.NewCheckPhone, app.NewGetProfile, app.NewUpdateProfile, app.NewMySessions,
 ), guardCodes, fx.Invoke(func(lc fx.Lifecycle, rc *app.RequestCode) {
 	lc.Append(fx.Hook{OnStop: rc.Wait})
 }))
+
+// EndedSessionsKeep is how long an ended session is remembered: while its
+// access tokens could still verify (their lifetime plus clock skew).
+func EndedSessionsKeep(s Settings) time.Duration { return s.JWTAccessTTL + time.Minute }
 
 // StoreConfig maps the database settings; the default is SQLite under the
 // data dir.
