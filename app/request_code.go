@@ -99,12 +99,12 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 			// A timeout may come after the store ran Issue: withdraw this
 			// digest's effects (nothing, if it never ran), or the user would
 			// get a 503 and then a 429 for a code never sent.
-			uc.giveBack(ctx, key, digest, now)
+			uc.giveBack(ctx, key, digest, ports.CancelSend, now)
 		}
 		return RequestCodeResult{}, fmt.Errorf("issue code: %w", err)
 	}
 	if err := uc.limiter.Take(ctx, ipKey, uc.cfg.ipCodeLimit(), now); err != nil {
-		uc.giveBack(ctx, key, digest, now) // the budget went to a concurrent request
+		uc.giveBack(ctx, key, digest, ports.CancelSend, now) // the budget went to a concurrent request
 		return RequestCodeResult{}, err
 	}
 	res := RequestCodeResult{Phone: phone, Purpose: purpose, Policy: uc.cfg.Code}
@@ -146,10 +146,17 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 const backgroundSendTimeout = 30 * time.Second
 
 // send texts the code; if no vendor delivers it, the stored code and the
-// cooldown are given back so the client can ask again at once.
+// cooldown are given back so the client can ask again at once. The send's
+// cap usage comes back only when no vendor can have delivered it: after a
+// timeout the text may still arrive, and the vendor counts it against its
+// own per-number limits, which the caps mirror.
 func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byte, msg ports.SMSMessage, now time.Time) error {
 	if _, err := uc.sms.Send(ctx, msg); err != nil {
-		uc.giveBack(ctx, key, digest, now)
+		scope := ports.CancelSend
+		if ports.DeliveryUnknown(err) {
+			scope = ports.CancelCooldown
+		}
+		uc.giveBack(ctx, key, digest, scope, now)
 		return fmt.Errorf("send code: %w", deliveryError(err))
 	}
 	return nil
@@ -157,8 +164,8 @@ func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byt
 
 // giveBack cancels an issued code that nobody received, with a context of
 // its own: the request's may be the one that ran out.
-func (uc *RequestCode) giveBack(ctx context.Context, key ports.CodeKey, digest []byte, now time.Time) {
-	if err := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, now); err != nil {
+func (uc *RequestCode) giveBack(ctx context.Context, key ports.CodeKey, digest []byte, scope ports.CancelScope, now time.Time) {
+	if err := uc.codes.Cancel(context.WithoutCancel(ctx), key, digest, scope, now); err != nil {
 		uc.log.ErrorContext(ctx, "cancel undelivered code", "err", err)
 	}
 }

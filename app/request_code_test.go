@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -218,6 +219,49 @@ func TestRequestCodeDeliveryFailure(t *testing.T) {
 			// ... and the cooldown was given back: the client may retry at once.
 			f.sms.Err = nil
 			f.sendCode(t, phoneA, domain.PurposeLogin)
+		})
+	}
+}
+
+// TestRequestCodeAmbiguousFailureKeepsCapUsage: a send no vendor took is
+// given back whole, while one a vendor may have delivered (it timed out)
+// gives back only the cooldown: the retry is allowed at once by the cooldown
+// but still meets the hourly cap, as the vendor's own limit would.
+func TestRequestCodeAmbiguousFailureKeepsCapUsage(t *testing.T) {
+	timeout := &ports.SendError{Provider: "tencent", VendorCode: "authd.Timeout", Kind: ports.SendProviderFailed,
+		Err: context.DeadlineExceeded}
+	tests := []struct {
+		name      string
+		sendErr   error
+		wantScope ports.CancelScope
+	}{
+		{"vendor refused", &ports.SendError{Provider: "aliyun", VendorCode: "isv.BLACK_KEY_CONTROL_LIMIT",
+			Kind: ports.SendNumberRejected}, ports.CancelSend},
+		{"provider failed", &ports.SendError{Provider: "tencent", VendorCode: "FailedOperation",
+			Kind: ports.SendProviderFailed}, ports.CancelSend},
+		{"circuits open", fmt.Errorf("%w: every provider's circuit is open", domain.ErrSMSDeliveryFailed), ports.CancelSend},
+		{"vendor timed out", timeout, ports.CancelCooldown},
+		{"timeout after a failover", fmt.Errorf("%w: %w", domain.ErrSMSDeliveryFailed,
+			errors.Join(&ports.SendError{Provider: "aliyun", VendorCode: "isp.SYSTEM_ERROR", Kind: ports.SendProviderFailed}, timeout)),
+			ports.CancelCooldown},
+		{"request left", fmt.Errorf("%w: %w", domain.ErrSMSDeliveryFailed, context.Canceled), ports.CancelCooldown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, func(c *app.Config) { c.Code.HourlyLimit = 1 })
+			f.sms.Err = tt.sendErr
+			_, err := f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phoneA, Client: f.client()})
+			checkErr(t, err, domain.ErrSMSDeliveryFailed)
+			if len(f.codes.Scopes) != 1 || f.codes.Scopes[0] != tt.wantScope {
+				t.Fatalf("cancel scopes %v, want [%v]", f.codes.Scopes, tt.wantScope)
+			}
+			f.sms.Err = nil
+			_, err = f.requestCode.Handle(t.Context(), app.RequestCodeInput{Phone: phoneA, Client: f.client()})
+			if tt.wantScope == ports.CancelSend {
+				checkErr(t, err, nil)
+				return
+			}
+			rateLimited(t, err, "phone_hourly")
 		})
 	}
 }

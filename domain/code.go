@@ -14,6 +14,23 @@ type CodePolicy struct {
 	MaxAttempts int           // wrong tries before the code is burned
 	HourlyLimit int           // sends per phone per hour
 	DailyLimit  int           // sends per phone per day
+	// HourWindow and DayWindow are the lengths of the sliding windows the
+	// two caps count in; zero means an hour and a day. Only tests set them,
+	// to watch a window slide in seconds.
+	HourWindow time.Duration
+	DayWindow  time.Duration
+}
+
+// Windows returns the hourly and daily cap windows, defaults applied.
+func (p CodePolicy) Windows() (hour, day time.Duration) {
+	hour, day = p.HourWindow, p.DayWindow
+	if hour <= 0 {
+		hour = time.Hour
+	}
+	if day <= 0 {
+		day = 24 * time.Hour
+	}
+	return hour, day
 }
 
 // DefaultCodePolicy mirrors the vendors' own per-number limits (Aliyun: 1 per

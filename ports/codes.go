@@ -13,6 +13,20 @@ type CodeKey struct {
 	Purpose domain.Purpose
 }
 
+// CancelScope says how much of an undelivered send Cancel gives back.
+type CancelScope int
+
+const (
+	// CancelSend is for a send no vendor took (refused, or never reached
+	// one): it cost nothing, so the cooldown and its cap usage come back.
+	CancelSend CancelScope = iota
+	// CancelCooldown is for a send that may have been delivered (a vendor
+	// timed out): only the cooldown comes back, so the client may ask again
+	// at once (API.md, 502), while the send still counts against the caps,
+	// as the vendor's own per-number limits count it.
+	CancelCooldown
+)
+
 // IssueCode is one request to store a freshly generated code.
 type IssueCode struct {
 	Key    CodeKey
@@ -31,10 +45,11 @@ type Codes interface {
 	// counts the send. A limit returns *domain.RateLimitedError and stores
 	// nothing.
 	Issue(ctx context.Context, in IssueCode) error
-	// Cancel undoes an Issue whose SMS could not be delivered: it deletes the
-	// code if it still has this digest, clears the cooldown and gives the
-	// send back to the hourly and daily caps.
-	Cancel(ctx context.Context, key CodeKey, digest []byte, now time.Time) error
+	// Cancel undoes an Issue whose SMS could not be delivered: while the code
+	// still has this digest it deletes the code and clears the cooldown, and
+	// with CancelSend gives this very send back to the hourly and daily caps
+	// (the entry this Issue added, whatever the windows did since).
+	Cancel(ctx context.Context, key CodeKey, digest []byte, scope CancelScope, now time.Time) error
 	// Withdraw deletes the code if it still has this digest and gives
 	// nothing back: the cooldown and the caps stay spent, exactly as for a
 	// code that was issued and never sent (a reset for an unknown phone).

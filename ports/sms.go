@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"github.com/authd/authd/domain"
@@ -87,4 +88,19 @@ func AsSendError(err error) (*SendError, bool) {
 	var se *SendError
 	ok := errors.As(err, &se)
 	return se, ok
+}
+
+// DeliveryUnknown reports whether a failed Send may still have delivered
+// the message: a vendor (or the caller) timed out or gave up after the
+// request may have reached the vendor. A vendor's own refusal, an invalid
+// number or open circuits are definite: nothing was sent.
+func DeliveryUnknown(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

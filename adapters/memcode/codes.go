@@ -10,7 +10,9 @@ import (
 )
 
 // Issue implements ports.Codes: cooldown, hourly cap and daily cap are
-// checked, then the digest is stored and the send counted, under one lock.
+// checked, then the digest is stored and the send logged, under one lock.
+// The caps count the sends in the sliding window ending now, so no rolling
+// hour or day ever holds more than the cap.
 func (s *Store) Issue(_ context.Context, in ports.IssueCode) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -20,26 +22,45 @@ func (s *Store) Issue(_ context.Context, in ports.IssueCode) error {
 	if until, ok := s.cooldowns[in.Key]; ok && now.Before(until) {
 		return &domain.RateLimitedError{Limit: "resend_cooldown", RetryAfter: until.Sub(now)}
 	}
-	hour, day := phoneCounters(in.Key.Phone)
-	if c := s.count(hour, now); c != nil && c.n >= in.Policy.HourlyLimit {
-		return &domain.RateLimitedError{Limit: "phone_hourly", RetryAfter: c.expires.Sub(now)}
+	hourW, dayW := in.Policy.Windows()
+	log := s.sends[in.Key.Phone]
+	if log == nil {
+		log = &sendLog{}
+		s.sends[in.Key.Phone] = log
 	}
-	if c := s.count(day, now); c != nil && c.n >= in.Policy.DailyLimit {
-		return &domain.RateLimitedError{Limit: "phone_daily", RetryAfter: c.expires.Sub(now)}
+	log.keep = max(hourW, dayW)
+	log.trim(now)
+	caps := []struct {
+		limit  string
+		cap    int
+		window time.Duration
+	}{{"phone_hourly", in.Policy.HourlyLimit, hourW}, {"phone_daily", in.Policy.DailyLimit, dayW}}
+	for _, c := range caps {
+		at := log.within(c.window, now)
+		if len(at) < c.cap {
+			continue
+		}
+		// Enough of the oldest sends must age out to leave room for one.
+		wait := c.window
+		if c.cap > 0 {
+			wait = at[len(at)-c.cap].Add(c.window).Sub(now)
+		}
+		return &domain.RateLimitedError{Limit: c.limit, RetryAfter: max(wait, time.Millisecond)}
 	}
 
-	s.codes[in.Key] = &code{digest: string(in.Digest), expires: now.Add(in.Policy.TTL)}
+	s.nextSend++
+	s.codes[in.Key] = &code{digest: string(in.Digest), expires: now.Add(in.Policy.TTL), send: s.nextSend}
 	if in.Policy.ResendAfter > 0 {
 		s.cooldowns[in.Key] = now.Add(in.Policy.ResendAfter)
 	}
-	s.add(hour, hourWindow, now)
-	s.add(day, dayWindow, now)
+	log.sends = append(log.sends, send{id: s.nextSend, at: now})
 	return nil
 }
 
 // Cancel implements ports.Codes. It acts only while the code still has this
-// digest, so a repeated Cancel cannot give a send back twice.
-func (s *Store) Cancel(_ context.Context, key ports.CodeKey, digest []byte, now time.Time) error {
+// digest, so a repeated Cancel cannot give a send back twice, and it gives
+// back the send this code's Issue logged, never another.
+func (s *Store) Cancel(_ context.Context, key ports.CodeKey, digest []byte, scope ports.CancelScope, now time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.codes[key]
@@ -48,11 +69,8 @@ func (s *Store) Cancel(_ context.Context, key ports.CodeKey, digest []byte, now 
 	}
 	delete(s.codes, key)
 	delete(s.cooldowns, key)
-	hour, day := phoneCounters(key.Phone)
-	for _, k := range []counterKey{hour, day} {
-		if n := s.count(k, now); n != nil && n.n > 0 {
-			n.n--
-		}
+	if log := s.sends[key.Phone]; log != nil && scope == ports.CancelSend {
+		log.remove(c.send)
 	}
 	return nil
 }
@@ -89,12 +107,6 @@ func (s *Store) Verify(_ context.Context, key ports.CodeKey, digest []byte, maxA
 		delete(s.codes, key)
 	}
 	return domain.ErrInvalidCode
-}
-
-// phoneCounters names the phone's hourly and daily send windows, shared by
-// all purposes.
-func phoneCounters(phone string) (hour, day counterKey) {
-	return counterKey{kind: "hour", name: phone}, counterKey{kind: "day", name: phone}
 }
 
 // equal compares digests in constant time.

@@ -1,6 +1,7 @@
 package memcode
 
 import (
+	"sort"
 	"sync"
 	"time"
 
@@ -10,12 +11,6 @@ import (
 // sweepEvery is how often, by the callers' clock, a write scans the whole
 // map for expired entries.
 const sweepEvery = time.Minute
-
-// The per-phone send windows, mirroring the vendors' hourly and daily caps.
-const (
-	hourWindow = time.Hour
-	dayWindow  = 24 * time.Hour
-)
 
 var (
 	_ ports.Codes       = (*Store)(nil)
@@ -28,8 +23,10 @@ type Store struct {
 	mu        sync.Mutex
 	codes     map[ports.CodeKey]*code
 	cooldowns map[ports.CodeKey]time.Time // cooldown end per phone and purpose
+	sends     map[string]*sendLog         // per phone, for the hourly and daily caps
 	counters  map[counterKey]*counter
 	nextSweep time.Time
+	nextSend  uint64 // the id of the next send, so Cancel finds its own
 }
 
 // code is one stored digest and its wrong attempts so far.
@@ -37,12 +34,60 @@ type code struct {
 	digest   string
 	attempts int
 	expires  time.Time
+	send     uint64 // the id of the send this Issue counted
 }
 
-// counterKey separates the phone send windows from rate limiter keys, which
-// are free-form strings chosen by the caller.
+// sendLog is one phone's sends within the longest cap window: the caps are
+// sliding windows, so every send is kept with its time until it ages out.
+type sendLog struct {
+	sends []send
+	keep  time.Duration // the longest window, from the latest Issue's policy
+}
+
+// send is one counted send.
+type send struct {
+	id uint64
+	at time.Time
+}
+
+// within returns the times of the sends in the window (now-window, now],
+// oldest first.
+func (l *sendLog) within(window time.Duration, now time.Time) []time.Time {
+	var at []time.Time
+	for _, s := range l.sends {
+		if now.Sub(s.at) < window {
+			at = append(at, s.at)
+		}
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	return at
+}
+
+// trim drops the sends older than keep.
+func (l *sendLog) trim(now time.Time) {
+	kept := l.sends[:0]
+	for _, s := range l.sends {
+		if now.Sub(s.at) < l.keep {
+			kept = append(kept, s)
+		}
+	}
+	l.sends = kept
+}
+
+// remove drops the send with this id, if it is still there.
+func (l *sendLog) remove(id uint64) {
+	for i, s := range l.sends {
+		if s.id == id {
+			l.sends = append(l.sends[:i], l.sends[i+1:]...)
+			return
+		}
+	}
+}
+
+// counterKey names a rate limiter window; keys are free-form strings chosen
+// by the caller.
 type counterKey struct {
-	kind string // "hour", "day" (per phone) or "rl" (RateLimiter key)
+	kind string // "rl" (RateLimiter key)
 	name string
 }
 
@@ -57,6 +102,7 @@ func New() *Store {
 	return &Store{
 		codes:     map[ports.CodeKey]*code{},
 		cooldowns: map[ports.CodeKey]time.Time{},
+		sends:     map[string]*sendLog{},
 		counters:  map[counterKey]*counter{},
 	}
 }
@@ -105,6 +151,11 @@ func (s *Store) sweep(now time.Time) {
 	for k, c := range s.counters {
 		if !now.Before(c.expires) {
 			delete(s.counters, k)
+		}
+	}
+	for phone, l := range s.sends {
+		if l.trim(now); len(l.sends) == 0 {
+			delete(s.sends, phone)
 		}
 	}
 }

@@ -12,12 +12,13 @@ import (
 // issueLimits names the limits issueScript reports, by its reply code.
 var issueLimits = map[int64]string{1: "resend_cooldown", 2: "phone_hourly", 3: "phone_daily"}
 
-// codeKeys returns the code, cooldown, hour and day keys of one slot, all
-// under the phone's hash tag.
+// codeKeys returns the code, cooldown and sends keys of one slot, all under
+// the phone's hash tag. (The "hour" and "day" counters of the fixed windows
+// before are no longer read; they expire on their own.)
 func (s *Store) codeKeys(k ports.CodeKey) []string {
 	base := s.prefix + ":{" + k.Phone + "}:"
 	return []string{base + "code:" + string(k.Purpose), base + "cooldown:" + string(k.Purpose),
-		base + "hour", base + "day"}
+		base + "sends"}
 }
 
 // Issue implements ports.Codes in one script. Cooldown and windows run on
@@ -28,8 +29,9 @@ func (s *Store) Issue(ctx context.Context, in ports.IssueCode) error {
 	if p.ResendAfter > 0 {
 		cooldown = ms(p.ResendAfter)
 	}
+	hour, day := p.Windows()
 	msg, err := s.run(ctx, issueScript, s.codeKeys(in.Key), string(in.Digest), ms(p.TTL), cooldown,
-		strconv.Itoa(p.HourlyLimit), strconv.Itoa(p.DailyLimit))
+		strconv.Itoa(p.HourlyLimit), strconv.Itoa(p.DailyLimit), ms(hour), ms(day))
 	if err != nil {
 		return err
 	}
@@ -45,8 +47,12 @@ func (s *Store) Issue(ctx context.Context, in ports.IssueCode) error {
 
 // Cancel implements ports.Codes in one script; it acts only while the code
 // still has this digest.
-func (s *Store) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, _ time.Time) error {
-	_, err := s.run(ctx, cancelScript, s.codeKeys(key), string(digest))
+func (s *Store) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, scope ports.CancelScope, _ time.Time) error {
+	giveSend := "0"
+	if scope == ports.CancelSend {
+		giveSend = "1"
+	}
+	_, err := s.run(ctx, cancelScript, s.codeKeys(key), string(digest), giveSend)
 	return err
 }
 

@@ -12,15 +12,16 @@
 // Keys (KeyPrefix "authd" by default): all keys of one phone share the hash
 // tag {phone}, so each script touches one slot and runs on Redis Cluster:
 //
-//	authd:{+8613711112222}:code:login      hash d=digest a=wrong attempts, TTL = code TTL
+//	authd:{+8613711112222}:code:login      hash d=digest a=wrong attempts m=its send, TTL = code TTL
 //	authd:{+8613711112222}:cooldown:login  resend cooldown, TTL = ResendAfter
-//	authd:{+8613711112222}:hour            sends in the hour window, TTL 1h
-//	authd:{+8613711112222}:day             sends in the day window, TTL 24h
+//	authd:{+8613711112222}:sends           sorted set of sends scored by time (ms), TTL 24h
 //	authd:{rl:<key>}:n                     RateLimiter count, TTL = Limit.Window
 //
-// Windows are fixed and start at their first event; Redis measures every
-// TTL and window with its own clock, so the now arguments of the ports are
-// not used here and instances with skewed clocks still agree.
+// The per-phone hourly and daily caps are sliding windows over the sends
+// set, trimmed to the day on every Issue; RateLimiter windows are fixed and
+// start at their first event. Redis measures every TTL and window with its
+// own clock (TIME), so the now arguments of the ports are not used here and
+// instances with skewed clocks still agree.
 //
 // AUTHD_REDIS_URL (Config.URL) accepts:
 //

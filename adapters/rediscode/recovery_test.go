@@ -109,7 +109,7 @@ func TestKeysShareTagAndExpire(t *testing.T) {
 	}
 	slices.Sort(keys)
 	want := []string{"{+8613711112222}:code:login", "{+8613711112222}:cooldown:login",
-		"{+8613711112222}:day", "{+8613711112222}:hour", "{rl:ip:203.0.113.7}:n"}
+		"{+8613711112222}:sends", "{rl:ip:203.0.113.7}:n"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("keys %q, want %q", keys, want)
 	}

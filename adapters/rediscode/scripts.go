@@ -5,29 +5,45 @@ import "github.com/redis/rueidis"
 // The scripts are not marked retryable: rueidis must not resend an Issue or
 // Take after a timeout, since the first one may have counted already.
 
-// issueScript: KEYS code, cooldown, hour, day; ARGV digest, ttl ms,
-// cooldown ms (0: none), hourly limit, daily limit. Replies {0, 0} when the
-// code is stored, or {n, pttl} when limit n (1 cooldown, 2 hourly, 3 daily)
-// refuses, storing nothing.
+// issueScript: KEYS code, cooldown, sends; ARGV digest, ttl ms, cooldown
+// ms (0: none), hourly limit, daily limit, hour window ms, day window ms.
+// Replies {0, 0} when the code is stored, or {n, wait ms} when limit n (1
+// cooldown, 2 hourly, 3 daily) refuses, storing nothing.
+//
+// The caps are sliding windows: sends is a sorted set of this phone's sends
+// scored by Redis time in ms, trimmed to the longest window, so no rolling
+// hour or day ever holds more than its cap (a fixed window that resets whole
+// lets through up to twice the cap). Each send's member is unique and kept
+// in the code's hash ('m'), so Cancel takes back exactly this send.
+// redis.replicate_commands lets a Redis before 7 write after reading TIME.
 var issueScript = rueidis.NewLuaScript(`
 local cd = redis.call('PTTL', KEYS[2])
 if cd > 0 then return {1, cd} end
-local caps = {{KEYS[3], ARGV[4], 3600000}, {KEYS[4], ARGV[5], 86400000}}
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local caps = {{tonumber(ARGV[4]), tonumber(ARGV[6])}, {tonumber(ARGV[5]), tonumber(ARGV[7])}}
+local keep = math.max(caps[1][2], caps[2][2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', string.format('%d', now - keep))
 for i, c in ipairs(caps) do
-  if tonumber(redis.call('GET', c[1]) or '0') >= tonumber(c[2]) then
-    local t = redis.call('PTTL', c[1])
-    if t < 0 then redis.call('PEXPIRE', c[1], c[3]); t = c[3] end
-    return {i + 1, t}
+  local since = '(' .. string.format('%d', now - c[2])
+  local n = redis.call('ZCOUNT', KEYS[3], since, '+inf')
+  if n >= c[1] then
+    local wait = c[2]
+    if c[1] > 0 then
+      local o = redis.call('ZRANGEBYSCORE', KEYS[3], since, '+inf', 'WITHSCORES', 'LIMIT', n - c[1], 1)
+      if o[2] then wait = tonumber(o[2]) + c[2] - now end
+    end
+    return {i + 1, math.max(wait, 1)}
   end
 end
+local member = t[1] .. '.' .. t[2] .. ':' .. ARGV[1]
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'd', ARGV[1], 'a', 0)
+redis.call('HSET', KEYS[1], 'd', ARGV[1], 'a', 0, 'm', member)
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
-for _, c in ipairs(caps) do
-  redis.call('INCR', c[1])
-  if redis.call('PTTL', c[1]) < 0 then redis.call('PEXPIRE', c[1], c[3]) end
-end
+redis.call('ZADD', KEYS[3], string.format('%d', now), member)
+redis.call('PEXPIRE', KEYS[3], string.format('%d', keep))
 return {0, 0}
 `)
 
@@ -43,15 +59,16 @@ if redis.call('HINCRBY', KEYS[1], 'a', 1) >= tonumber(ARGV[2]) then redis.call('
 return 0
 `)
 
-// cancelScript: KEYS code, cooldown, hour, day; ARGV digest. Only while the
-// code still has this digest: deletes it and the cooldown and gives the send
-// back to both windows, so a repeated Cancel gives nothing back twice.
+// cancelScript: KEYS code, cooldown, sends; ARGV digest, give the send back
+// (1) or only the cooldown (0). Only while the code still has this digest:
+// deletes it and the cooldown and, if asked, removes the very send its Issue
+// added (by the member kept in the code), never another one, so a repeated
+// Cancel gives nothing back twice.
 var cancelScript = rueidis.NewLuaScript(`
 if redis.call('HGET', KEYS[1], 'd') ~= ARGV[1] then return 0 end
+local m = redis.call('HGET', KEYS[1], 'm')
 redis.call('DEL', KEYS[1], KEYS[2])
-for i = 3, 4 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
-end
+if ARGV[2] == '1' and m then redis.call('ZREM', KEYS[3], m) end
 return 1
 `)
 

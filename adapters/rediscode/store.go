@@ -51,8 +51,16 @@ func (s *Store) Close() { s.client.Close() }
 // Name implements ports.HealthCheck.
 func (s *Store) Name() string { return "redis" }
 
-// Ping implements ports.HealthCheck.
+// Ping implements ports.HealthCheck. On a cluster it checks every current
+// master through the slot map (see pingCluster), not whichever node a
+// keyless PING would reach.
 func (s *Store) Ping(ctx context.Context) error {
+	if s.client.Mode() == rueidis.ClientModeCluster {
+		if err := s.pingCluster(ctx); err != nil {
+			return domain.Unavailable("redis", err)
+		}
+		return nil
+	}
 	if err := s.client.Do(ctx, s.client.B().Ping().Build()).Error(); err != nil {
 		return domain.Unavailable("redis", err)
 	}

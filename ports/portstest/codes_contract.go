@@ -43,6 +43,10 @@ func TestCodes(t *testing.T, newStore func(t *testing.T) ports.Codes) {
 		{"CancelWrongDigest", codesCancelWrongDigest},
 		{"CancelTwice", codesCancelTwice},
 		{"WithdrawKeepsCounters", codesWithdraw},
+		{"HourlyCapSlides", func(t *testing.T, s ports.Codes) { codesCapSlides(t, s, "phone_hourly") }},
+		{"DailyCapSlides", func(t *testing.T, s ports.Codes) { codesCapSlides(t, s, "phone_daily") }},
+		{"CancelGivesBackItsOwnSend", codesCancelOwnSend},
+		{"CancelCooldownKeepsCapUsage", codesCancelCooldownOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,7 +298,7 @@ func codesCancel(t *testing.T, s ports.Codes) {
 	p := codesPolicy()
 	p.ResendAfter, p.HourlyLimit, p.DailyLimit = time.Minute, 1, 1
 	codesIssue(t, s, key, d, p)
-	if err := s.Cancel(context.Background(), key, d, time.Now()); err != nil {
+	if err := s.Cancel(context.Background(), key, d, ports.CancelSend, time.Now()); err != nil {
 		t.Fatalf("Cancel: %v", err)
 	}
 	codesWantInvalid(t, codesVerify(s, key, d, 3))
@@ -311,7 +315,7 @@ func codesCancelWrongDigest(t *testing.T, s ports.Codes) {
 	p := codesPolicy()
 	p.ResendAfter = time.Minute
 	codesIssue(t, s, key, d, p)
-	if err := s.Cancel(context.Background(), key, codesDigest(t), time.Now()); err != nil {
+	if err := s.Cancel(context.Background(), key, codesDigest(t), ports.CancelSend, time.Now()); err != nil {
 		t.Fatalf("Cancel: %v", err)
 	}
 	err := s.Issue(context.Background(), ports.IssueCode{Key: key, Digest: codesDigest(t), Policy: p, Now: time.Now()})
@@ -328,7 +332,7 @@ func codesCancelTwice(t *testing.T, s ports.Codes) {
 	codesIssue(t, s, key, codesDigest(t), p)
 	codesIssue(t, s, key, d, p)
 	for range 2 {
-		if err := s.Cancel(context.Background(), key, d, time.Now()); err != nil {
+		if err := s.Cancel(context.Background(), key, d, ports.CancelSend, time.Now()); err != nil {
 			t.Fatalf("Cancel: %v", err)
 		}
 	}
@@ -358,6 +362,98 @@ func codesWithdraw(t *testing.T, s ports.Codes) {
 		other.Purpose = domain.PurposeLogin
 	}
 	err = s.Issue(context.Background(), ports.IssueCode{Key: other, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	codesWantLimited(t, err, "phone_hourly", time.Hour)
+}
+
+// codesSlideWindow is the cap window the sliding tests use in place of an
+// hour or a day: long enough for a loaded machine to stay inside its
+// margins, short enough to watch it slide.
+const codesSlideWindow = 3 * time.Second
+
+// codesCapSlides checks that a cap counts a sliding window: one send, then
+// four more half a window later, fill a cap of 5; when the first send ages
+// out exactly one more fits, not a whole new window's worth. A fixed window
+// that starts at the first send and resets whole would let 5 more through,
+// 9 sends within one window.
+func codesCapSlides(t *testing.T, s ports.Codes, limit string) {
+	key := codesKey(t)
+	p := codesPolicy()
+	if limit == "phone_hourly" {
+		p.HourlyLimit, p.HourWindow = 5, codesSlideWindow
+	} else {
+		p.DailyLimit, p.DayWindow = 5, codesSlideWindow
+	}
+	issue := func() error {
+		return s.Issue(context.Background(), ports.IssueCode{Key: key, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	}
+	start := time.Now()
+	codesIssue(t, s, key, codesDigest(t), p)
+	time.Sleep(codesSlideWindow / 2)
+	for range 4 {
+		codesIssue(t, s, key, codesDigest(t), p)
+	}
+	codesWantLimited(t, issue(), limit, codesSlideWindow)
+	// The first send ages out; the four later ones are still in the window
+	// for another half window, less the margin.
+	time.Sleep(time.Until(start.Add(codesSlideWindow + 300*time.Millisecond)))
+	var sent int
+	var refused error
+	for range 5 {
+		if err := issue(); err != nil {
+			refused = err
+			break
+		}
+		sent++
+	}
+	if sent != 1 {
+		t.Fatalf("%d sends fit once the oldest aged out, want exactly 1 (5 sends per rolling window at most)", sent)
+	}
+	// The next room comes when the four later sends age out, well within
+	// half a window.
+	codesWantLimited(t, refused, limit, codesSlideWindow/2)
+}
+
+// codesCancelOwnSend checks that Cancel gives back the send its Issue
+// counted, not another one: with a cap of 2, send A, and half a window later
+// send B and cancel it. One send fits again (C); once A ages out one more
+// fits (D). Had Cancel taken back A (the oldest) instead, B would still fill
+// the window with C and D would be refused.
+func codesCancelOwnSend(t *testing.T, s ports.Codes) {
+	login := codesKey(t)
+	reset := ports.CodeKey{Phone: login.Phone, Purpose: domain.PurposeResetPassword}
+	p := codesPolicy()
+	p.HourlyLimit, p.HourWindow = 2, codesSlideWindow
+	start := time.Now()
+	codesIssue(t, s, login, codesDigest(t), p) // A
+	time.Sleep(codesSlideWindow / 2)
+	b := codesDigest(t)
+	codesIssue(t, s, reset, b, p)
+	if err := s.Cancel(context.Background(), reset, b, ports.CancelSend, time.Now()); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	codesIssue(t, s, reset, codesDigest(t), p) // C
+	err := s.Issue(context.Background(), ports.IssueCode{Key: login, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	codesWantLimited(t, err, "phone_hourly", codesSlideWindow)
+	time.Sleep(time.Until(start.Add(codesSlideWindow + 300*time.Millisecond)))
+	codesIssue(t, s, login, codesDigest(t), p) // D: A aged out, B was given back
+	err = s.Issue(context.Background(), ports.IssueCode{Key: login, Digest: codesDigest(t), Policy: p, Now: time.Now()})
+	codesWantLimited(t, err, "phone_hourly", codesSlideWindow/2)
+}
+
+// codesCancelCooldownOnly checks CancelCooldown, for a send a vendor may
+// have delivered: the code goes and the cooldown is cleared, but the send
+// still counts against the caps.
+func codesCancelCooldownOnly(t *testing.T, s ports.Codes) {
+	key, d := codesKey(t), codesDigest(t)
+	p := codesPolicy()
+	p.ResendAfter, p.HourlyLimit = time.Minute, 1
+	codesIssue(t, s, key, d, p)
+	if err := s.Cancel(context.Background(), key, d, ports.CancelCooldown, time.Now()); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	codesWantInvalid(t, codesVerify(s, key, d, 3))
+	// The cooldown is checked first: a cap refusal shows it was cleared.
+	err := s.Issue(context.Background(), ports.IssueCode{Key: key, Digest: codesDigest(t), Policy: p, Now: time.Now()})
 	codesWantLimited(t, err, "phone_hourly", time.Hour)
 }
 

@@ -19,7 +19,8 @@ type Codes struct {
 	store     *memcode.Store
 	Issued    []ports.IssueCode
 	Canceled  []ports.CodeKey
-	Withdrawn []ports.CodeKey // keys Withdraw was called for
+	Scopes    []ports.CancelScope // the scope of each Cancel, in order
+	Withdrawn []ports.CodeKey     // keys Withdraw was called for
 	Err       error
 }
 
@@ -50,16 +51,17 @@ func (c *Codes) Issue(ctx context.Context, in ports.IssueCode) error {
 }
 
 // Cancel implements ports.Codes.
-func (c *Codes) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, now time.Time) error {
+func (c *Codes) Cancel(ctx context.Context, key ports.CodeKey, digest []byte, scope ports.CancelScope, now time.Time) error {
 	if err := c.fail(); err != nil {
 		return err
 	}
-	if err := c.store.Cancel(ctx, key, digest, now); err != nil {
+	if err := c.store.Cancel(ctx, key, digest, scope, now); err != nil {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.Canceled = append(c.Canceled, key)
+	c.Scopes = append(c.Scopes, scope)
 	return nil
 }
 

@@ -52,8 +52,8 @@ type Settings struct {
 	CodeTTL         time.Duration `env:"AUTHD_CODE_TTL" default:"5m" help:"code lifetime"`
 	CodeResendAfter time.Duration `env:"AUTHD_CODE_RESEND_AFTER" default:"60s" help:"cooldown per phone and purpose"`
 	CodeMaxAttempts int           `env:"AUTHD_CODE_MAX_ATTEMPTS" default:"5" help:"wrong tries before the code is burned"`
-	CodeHourlyLimit int           `env:"AUTHD_CODE_HOURLY_LIMIT" default:"5" help:"sends per phone per hour"`
-	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone per day"`
+	CodeHourlyLimit int           `env:"AUTHD_CODE_HOURLY_LIMIT" default:"5" help:"sends per phone in any rolling hour (a send a vendor may have delivered, e.g. after a timeout, still counts)"`
+	CodeDailyLimit  int           `env:"AUTHD_CODE_DAILY_LIMIT" default:"10" help:"sends per phone in any rolling 24 hours"`
 	CodeSecret      string        `env:"AUTHD_CODE_SECRET" secret:"true" help:"HMAC key for stored code digests, shared by every instance; empty: generated once under the data dir"`
 
 	IPCodeLimit         int  `env:"AUTHD_IP_CODE_LIMIT" default:"30" help:"codes issued per client IP per hour (a request refused by the cooldown, a cap or a failed delivery does not count)"`
