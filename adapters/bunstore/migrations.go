@@ -24,7 +24,13 @@ type schemaStep struct {
 	name    string // version, sorted as a string
 	comment string
 	ddl     []string
+	// data runs in ddl's transaction after it: Go code that fills what
+	// SQL cannot compute the same on both databases (a backfill).
+	data    func(ctx context.Context, tx bun.Tx, d Dialect) error
 	indexes []schemaIndex
+	// dropIndexes go after indexes are built (the new ones replace them),
+	// outside any transaction and CONCURRENTLY on Postgres.
+	dropIndexes []string
 }
 
 // schemaIndex is one index built outside the transaction: CREATE [UNIQUE]
@@ -95,14 +101,19 @@ var schemaSteps = []schemaStep{{
 	},
 }, {
 	name:    "20261201000003",
-	comment: "refresh_tokens_prune",
-	// The pruner (prune.go) deletes expired and long-revoked tokens; these
-	// keep its scans to the rows it deletes. The revoked index is partial:
-	// live tokens, the bulk of the table, are not in it.
+	comment: "refresh_tokens_prune_users_email_key",
+	// The pruner (prune.go) deletes expired and long-revoked tokens; the
+	// first two indexes keep its scans to the rows it deletes. The revoked
+	// index is partial: live tokens, the bulk of the table, are not in it.
+	// email_key (domain.EmailKey, computed in Go) replaces lower(email) as
+	// the email's identity: lower() folds only ASCII on SQLite.
+	data: addEmailKeys,
 	indexes: []schemaIndex{
 		{name: "refresh_tokens_expires_at_idx", def: "ON refresh_tokens (expires_at)"},
 		{name: "refresh_tokens_revoked_at_idx", def: "ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL"},
+		{name: "users_email_key_key", unique: true, def: "ON users (email_key)"},
 	},
+	dropIndexes: []string{"users_email_lower_key"},
 }, {
 	name:    "20261201000004",
 	comment: "guard_decisions",
@@ -178,6 +189,9 @@ func (s *Store) migrations() *migrate.Migrations {
 							return err
 						}
 					}
+					if step.data != nil {
+						return step.data(ctx, tx, s.dialect)
+					}
 					return nil
 				})
 				if err != nil {
@@ -186,6 +200,15 @@ func (s *Store) migrations() *migrate.Migrations {
 				for _, ix := range step.indexes {
 					if err := s.buildIndex(ctx, m.DB(), ix); err != nil {
 						return fmt.Errorf("index %s: %w", ix.name, err)
+					}
+				}
+				for _, name := range step.dropIndexes {
+					drop := "DROP INDEX IF EXISTS "
+					if s.dialect == Postgres {
+						drop = "DROP INDEX CONCURRENTLY IF EXISTS "
+					}
+					if _, err := m.DB().ExecContext(ctx, drop+name); err != nil {
+						return fmt.Errorf("drop index %s: %w", name, err)
 					}
 				}
 				return nil
