@@ -49,7 +49,7 @@ func buildAuthd(t *testing.T) string {
 		defer cancel()
 		out, err := exec.CommandContext(ctx, "go", "build", "-o", authdBin, "github.com/authd/authd/cmd/authd").CombinedOutput()
 		if err != nil {
-			authdBinErr = fmt.Errorf("go build: %v: %s", err, out)
+			authdBinErr = fmt.Errorf("go build: %w: %s", err, out)
 		}
 	})
 	if authdBinErr != nil {
