@@ -94,7 +94,7 @@ func newFixture(t *testing.T, tweaks ...func(*app.Config)) *fixture {
 	f.resetPassword = app.NewResetPassword(phones, f.store, codes, passwords)
 	f.checkPhone = app.NewCheckPhone(cfg, phones, f.store, f.limiter, f.clock)
 	f.getProfile = app.NewGetProfile(f.store)
-	f.updateProfile = app.NewUpdateProfile(f.store, phones, f.clock)
+	f.updateProfile = app.NewUpdateProfile(f.store, phones, f.limiter, f.clock)
 	f.mySessions = app.NewMySessions(f.store, f.ended, f.clock)
 	return f
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -49,7 +50,24 @@ func (s *Store) lockMigrations(ctx context.Context) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
+	// Poll pg_try_advisory_lock rather than wait in pg_advisory_lock: a
+	// waiting statement holds a snapshot, and CREATE INDEX CONCURRENTLY in
+	// the lock holder's migration waits for every snapshot to end, so the
+	// two would wait for each other.
+	for {
+		var locked bool
+		err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", migrationLockKey).Scan(&locked)
+		if err == nil && locked {
+			break
+		}
+		if err == nil {
+			select {
+			case <-ctx.Done():
+				err = ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+				continue
+			}
+		}
 		_ = conn.Close()
 		return nil, err
 	}

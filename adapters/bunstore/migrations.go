@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -11,10 +12,33 @@ import (
 // schemaStep is one versioned migration: portable DDL in which {ts} and
 // {bytes} stand for the dialect's timestamp and binary types. Statements use
 // IF NOT EXISTS so a step interrupted before it was recorded can run again.
+//
+// ddl runs in one transaction. indexes are built after it commits, each on
+// its own outside any transaction: on Postgres with CREATE INDEX
+// CONCURRENTLY (which refuses to run in a transaction), so building an
+// index on a large live table does not block its writers. Every index added
+// from migration 20261201000003 on goes there, not in ddl. A concurrent
+// build that failed leaves an invalid index behind, which IF NOT EXISTS
+// would keep; it is dropped and built again when the step reruns.
 type schemaStep struct {
 	name    string // version, sorted as a string
 	comment string
 	ddl     []string
+	// data runs in ddl's transaction after it: Go code that fills what
+	// SQL cannot compute the same on both databases (a backfill).
+	data    func(ctx context.Context, tx bun.Tx, d Dialect) error
+	indexes []schemaIndex
+	// dropIndexes go after indexes are built (the new ones replace them),
+	// outside any transaction and CONCURRENTLY on Postgres.
+	dropIndexes []string
+}
+
+// schemaIndex is one index built outside the transaction: CREATE [UNIQUE]
+// INDEX name def, where def is "ON table (columns) [WHERE ...]".
+type schemaIndex struct {
+	name   string
+	unique bool
+	def    string
 }
 
 var schemaSteps = []schemaStep{{
@@ -75,6 +99,21 @@ var schemaSteps = []schemaStep{{
 	ddl: []string{
 		`CREATE INDEX IF NOT EXISTS refresh_tokens_revoked_family_idx ON refresh_tokens (family_id) WHERE revoked_at IS NOT NULL`,
 	},
+}, {
+	name:    "20261201000003",
+	comment: "refresh_tokens_prune_users_email_key",
+	// The pruner (prune.go) deletes expired and long-revoked tokens; the
+	// first two indexes keep its scans to the rows it deletes. The revoked
+	// index is partial: live tokens, the bulk of the table, are not in it.
+	// email_key (domain.EmailKey, computed in Go) replaces lower(email) as
+	// the email's identity: lower() folds only ASCII on SQLite.
+	data: addEmailKeys,
+	indexes: []schemaIndex{
+		{name: "refresh_tokens_expires_at_idx", def: "ON refresh_tokens (expires_at)"},
+		{name: "refresh_tokens_revoked_at_idx", def: "ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL"},
+		{name: "users_email_key_key", unique: true, def: "ON users (email_key)"},
+	},
+	dropIndexes: []string{"users_email_lower_key"},
 }, {
 	name:    "20261201000004",
 	comment: "guard_decisions",
@@ -192,18 +231,64 @@ func (s *Store) migrations() *migrate.Migrations {
 			Name:    step.name,
 			Comment: step.comment,
 			Up: func(ctx context.Context, m *migrate.Migrator, _ *migrate.Migration) error {
-				return m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				err := m.DB().RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 					for _, q := range step.ddl {
 						if _, err := tx.ExecContext(ctx, types.Replace(q)); err != nil {
 							return err
 						}
 					}
+					if step.data != nil {
+						return step.data(ctx, tx, s.dialect)
+					}
 					return nil
 				})
+				if err != nil {
+					return err
+				}
+				for _, ix := range step.indexes {
+					if err := s.buildIndex(ctx, m.DB(), ix); err != nil {
+						return fmt.Errorf("index %s: %w", ix.name, err)
+					}
+				}
+				for _, name := range step.dropIndexes {
+					drop := "DROP INDEX IF EXISTS "
+					if s.dialect == Postgres {
+						drop = "DROP INDEX CONCURRENTLY IF EXISTS "
+					}
+					if _, err := m.DB().ExecContext(ctx, drop+name); err != nil {
+						return fmt.Errorf("drop index %s: %w", name, err)
+					}
+				}
+				return nil
 			},
 		})
 	}
 	return ms
+}
+
+// buildIndex creates the index outside any transaction, CONCURRENTLY on
+// Postgres after dropping an invalid leftover of an earlier failed build.
+func (s *Store) buildIndex(ctx context.Context, db *bun.DB, ix schemaIndex) error {
+	create := "CREATE INDEX "
+	if ix.unique {
+		create = "CREATE UNIQUE INDEX "
+	}
+	if s.dialect != Postgres {
+		_, err := db.ExecContext(ctx, create+"IF NOT EXISTS "+ix.name+" "+ix.def)
+		return err
+	}
+	invalid, err := db.NewSelect().TableExpr("pg_index AS i").Join("JOIN pg_class AS c ON c.oid = i.indexrelid").
+		Where("c.relname = ?", ix.name).Where("NOT i.indisvalid").Exists(ctx)
+	if err != nil {
+		return err
+	}
+	if invalid {
+		if _, err := db.ExecContext(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+ix.name); err != nil {
+			return err
+		}
+	}
+	_, err = db.ExecContext(ctx, create+"CONCURRENTLY IF NOT EXISTS "+ix.name+" "+ix.def)
+	return err
 }
 
 func (s *Store) migrator() *migrate.Migrator {

@@ -19,6 +19,7 @@ type userRow struct {
 	Username     string    `bun:"username,notnull"`
 	Phone        string    `bun:"phone,notnull"`
 	Email        string    `bun:"email,nullzero"`
+	EmailKey     string    `bun:"email_key,nullzero"` // domain.EmailKey(Email): the unique identity
 	PasswordHash string    `bun:"password_hash,nullzero"`
 	Icon         string    `bun:"icon,notnull"`
 	Disabled     bool      `bun:"disabled,notnull"`
@@ -94,7 +95,7 @@ func ts(t time.Time) time.Time {
 }
 
 func userToRow(u domain.User) userRow {
-	return userRow{ID: u.ID, Username: u.Username, Phone: u.Phone, Email: u.Email,
+	return userRow{ID: u.ID, Username: u.Username, Phone: u.Phone, Email: u.Email, EmailKey: domain.EmailKey(u.Email),
 		PasswordHash: u.PasswordHash, Icon: u.Icon, Disabled: u.Disabled,
 		CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt), LastLoginAt: ts(u.LastLoginAt)}
 }

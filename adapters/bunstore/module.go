@@ -13,7 +13,8 @@ import (
 // ports.SMSLog, ports.SigningKeys and, in the value group "health", as ports.HealthCheck. At
 // start an embedded SQLite database migrates itself; a Postgres database is
 // only checked and the start fails when its schema is behind (migrations
-// there are an operator's step: "authd migrate").
+// there are an operator's step: "authd migrate"). While it runs, expired
+// and revoked refresh tokens are pruned in the background (prune.go).
 func Module(cfg Config) fx.Option {
 	return fx.Module("bunstore",
 		fx.Supply(cfg),
@@ -31,6 +32,12 @@ func Module(cfg Config) fx.Option {
 			),
 			fx.Annotate(func(s *Store) ports.HealthCheck { return s }, fx.ResultTags(`group:"health"`)),
 		),
+		// Every instance prunes refresh_tokens in the background; started
+		// after the store's schema check, stopped before it closes.
+		fx.Invoke(func(lc fx.Lifecycle, s *Store) {
+			p := &pruner{store: s, interval: pruneInterval}
+			lc.Append(fx.StartStopHook(p.start, p.stop))
+		}),
 	)
 }
 

@@ -47,9 +47,13 @@ func (s *Store) ByUsername(ctx context.Context, username string) (domain.User, e
 	return s.userWhere(ctx, "lower(u.username) = lower(?)", username)
 }
 
-// ByEmail looks the address up case-insensitively.
+// ByEmail looks the address up by its key (domain.EmailKey), the same on
+// both databases; the unique index on email_key serves it.
 func (s *Store) ByEmail(ctx context.Context, email string) (domain.User, error) {
-	return s.userWhere(ctx, "lower(u.email) = lower(?)", email)
+	if email == "" {
+		return domain.User{}, domain.ErrNotFound
+	}
+	return s.userWhere(ctx, "u.email_key = ?", domain.EmailKey(email))
 }
 
 func (s *Store) userWhere(ctx context.Context, where string, arg any) (domain.User, error) {
@@ -69,9 +73,9 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, p domain.ProfilePa
 		}
 		switch {
 		case p.ClearEmail || (p.Email != nil && *p.Email == ""):
-			q.Set("email = NULL")
+			q.Set("email = NULL").Set("email_key = NULL")
 		case p.Email != nil:
-			q.Set("email = ?", *p.Email)
+			q.Set("email = ?", *p.Email).Set("email_key = ?", domain.EmailKey(*p.Email))
 		}
 		if p.Icon != nil {
 			q.Set("icon = ?", *p.Icon)

@@ -30,7 +30,7 @@ func (s *Server) patchMe(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	upd := app.UpdateProfileInput{UserID: claimsOf(c).Subject}
+	upd := app.UpdateProfileInput{UserID: claimsOf(c).Subject, Client: s.client(c)}
 	var null bool
 	var err error
 	if upd.Username, null, err = optionalString("username", in.Username); err == nil && null {

@@ -53,7 +53,7 @@ func (s *Store) conflict(u domain.User) error {
 		if strings.EqualFold(o.Username, u.Username) {
 			return domain.ErrUsernameTaken
 		}
-		if u.Email != "" && strings.EqualFold(o.Email, u.Email) {
+		if u.Email != "" && domain.EmailKey(o.Email) == domain.EmailKey(u.Email) {
 			return domain.ErrEmailTaken
 		}
 		if o.Phone == u.Phone {
@@ -111,7 +111,7 @@ func (s *Store) ByUsername(_ context.Context, name string) (domain.User, error) 
 
 // ByEmail implements ports.Users.
 func (s *Store) ByEmail(_ context.Context, email string) (domain.User, error) {
-	return s.by(func(u domain.User) bool { return u.Email != "" && strings.EqualFold(u.Email, email) })
+	return s.by(func(u domain.User) bool { return u.Email != "" && domain.EmailKey(u.Email) == domain.EmailKey(email) })
 }
 
 func (s *Store) update(id string, now time.Time, f func(*domain.User)) (domain.User, error) {

@@ -169,6 +169,19 @@ func testUpdateProfile(t *testing.T, s ports.Users) {
 	if _, err := s.ByEmail(ctx(t), "alice@example.com"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("ByEmail after clear: %v, want ErrNotFound", err)
 	}
+	// Email identity folds all of Unicode, the same on every store:
+	// "ÄRGER@" and "ärger@" (and "Ä" decomposed) are one address.
+	c := mustCreate(t, s, candidate(3))
+	if _, err := s.UpdateProfile(ctx(t), c.ID, domain.ProfilePatch{Email: str("ÄRGER@example.com")}, later); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{"ärger@example.com", "A\u0308rger@Example.com"} {
+		_, err := s.UpdateProfile(ctx(t), b.ID, domain.ProfilePatch{Email: str(other)}, later)
+		wantErr(t, "email taken other Unicode case "+other, err, domain.ErrEmailTaken)
+		if got, err := s.ByEmail(ctx(t), other); err != nil || got.ID != c.ID || got.Email != "ÄRGER@example.com" {
+			t.Errorf("ByEmail(%q) = %+v, %v; want user %s", other, got, err, c.ID)
+		}
+	}
 	// A cleared email is free again, and two users may both have none.
 	_, err = s.UpdateProfile(ctx(t), b.ID, domain.ProfilePatch{Email: str("alice@example.com")}, later)
 	wantErr(t, "reuse cleared email", err, nil)
