@@ -61,6 +61,11 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	spend, prices, err := spendModule(s)
+	if err != nil {
+		return nil, err
+	}
+	smsCfg.Prices = prices
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -84,6 +89,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
 		useCases,
 		guard,
+		spend,
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
 		memoryModule(s.MemoryLimitMiB, s.HashConcurrency),

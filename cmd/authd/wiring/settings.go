@@ -91,4 +91,9 @@ type Settings struct {
 	CaptchaMinScore      string        `env:"AUTHD_CAPTCHA_MIN_SCORE" default:"0.5" help:"least reCAPTCHA v3 score accepted"`
 	CaptchaTencentID     string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_ID" secret:"true" help:"Tencent Cloud API SecretId for Tencent Captcha; empty: the SMS one"`
 	CaptchaTencentKey    string        `env:"AUTHD_CAPTCHA_TENCENT_SECRET_KEY" secret:"true" help:"Tencent Cloud API SecretKey for Tencent Captcha; empty: the SMS one"`
+
+	SMSPrices            string `env:"AUTHD_SMS_PRICES" help:"price of one SMS per provider and destination region, e.g. tencent:CN=0.045,*=0.35;aliyun:CN=0.045; empty: spend neither recorded nor capped"`
+	SMSPriceCurrency     string `env:"AUTHD_SMS_PRICE_CURRENCY" default:"CNY" help:"currency of AUTHD_SMS_PRICES and the spend limits"`
+	SMSSpendLimitDaily   string `env:"AUTHD_SMS_SPEND_LIMIT_DAILY" help:"SMS spend cap per UTC day, in the price currency; empty: none"`
+	SMSSpendLimitMonthly string `env:"AUTHD_SMS_SPEND_LIMIT_MONTHLY" help:"SMS spend cap per UTC month, in the price currency; empty: none"`
 }
