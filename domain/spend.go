@@ -129,9 +129,10 @@ type SpendTotals struct {
 	Month Money
 }
 
-// SpendDay and SpendMonth name the UTC periods that contain t; counters
-// are kept under these names.
-func SpendDay(t time.Time) string   { return t.UTC().Format("20060102") }
+// SpendDay names the UTC day that contains t; counters are kept under it.
+func SpendDay(t time.Time) string { return t.UTC().Format("20060102") }
+
+// SpendMonth names the UTC month that contains t.
 func SpendMonth(t time.Time) string { return t.UTC().Format("200601") }
 
 // NextSpendPeriod is when the period containing t ends (UTC midnight, or

@@ -14,9 +14,9 @@ import (
 type scenario struct {
 	name    string
 	summary string
-	floor   string // the floor row its throughput is compared with
-	codes   bool   // needs the console codes
-	sms     string // the SMS path its server sends through; "" is --sms
+	floor   string   // the floor row its throughput is compared with
+	codes   bool     // needs the console codes
+	sms     string   // the SMS path its server sends through; "" is --sms
 	env     []string // AUTHD_* settings of its server beyond the bench's
 	prepare func(ctx context.Context, e *env, conc int) (step, error)
 }
