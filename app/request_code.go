@@ -40,6 +40,7 @@ type RequestCode struct {
 	clock   ports.Clock
 	log     *slog.Logger
 	guard   *SMSGuard // nil: no abuse guard (see WithGuard)
+	spend   *SMSSpend // nil: no spend cap (see WithSpend)
 }
 
 // NewRequestCode builds the use case.
@@ -77,6 +78,21 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 	if err := uc.limiter.Check(ctx, ipKey, uc.cfg.ipCodeLimit(), now); err != nil {
 		return RequestCodeResult{}, err
 	}
+	// The expected cost is held before the code is issued, so that a send
+	// past the cap costs the client no cooldown. It is held for every
+	// request, registered phone or not, so that a reset answer at the cap
+	// says nothing about registration either; it is given back on every
+	// path that sends nothing.
+	held, err := uc.spend.reserve(ctx, phone, now)
+	if err != nil {
+		return RequestCodeResult{}, err
+	}
+	sending := false
+	defer func() {
+		if !sending {
+			uc.spend.release(ctx, held)
+		}
+	}()
 	// A reset code goes only to a registered phone, but the answer (and the
 	// cooldown) is the same either way so the endpoint reveals nothing.
 	deliver := true
@@ -120,11 +136,16 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 		// registered phone is texted: the vendor's time, and any vendor
 		// error, would tell. So the reset text goes out in the background.
 		uc.pending.Add(1)
+		sending = true // the goroutine owns the reservation now
 		go func() {
 			defer uc.pending.Done()
 			bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), backgroundSendTimeout)
 			defer cancel()
-			if _, err := uc.sms.Send(bg, msg); err != nil {
+			sent, err := uc.sms.Send(bg, msg)
+			if err == nil {
+				uc.spend.settle(bg, held, sent)
+			} else {
+				uc.spend.release(bg, held)
 				// Nobody saw this send: withdraw the code and give nothing
 				// back, so the cooldown and caps end exactly as for an
 				// unknown phone, whose code was issued and never sent.
@@ -136,9 +157,12 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 		}()
 		return res, nil
 	}
-	if err := uc.send(ctx, key, digest, msg, now); err != nil {
+	sent, err := uc.send(ctx, key, digest, msg, now)
+	if err != nil {
 		return RequestCodeResult{}, err
 	}
+	sending = true
+	uc.spend.settle(ctx, held, sent)
 	return res, nil
 }
 
@@ -150,16 +174,17 @@ const backgroundSendTimeout = 30 * time.Second
 // cap usage comes back only when no vendor can have delivered it: after a
 // timeout the text may still arrive, and the vendor counts it against its
 // own per-number limits, which the caps mirror.
-func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byte, msg ports.SMSMessage, now time.Time) error {
-	if _, err := uc.sms.Send(ctx, msg); err != nil {
+func (uc *RequestCode) send(ctx context.Context, key ports.CodeKey, digest []byte, msg ports.SMSMessage, now time.Time) (ports.SMSResult, error) {
+	res, err := uc.sms.Send(ctx, msg)
+	if err != nil {
 		scope := ports.CancelSend
 		if ports.DeliveryUnknown(err) {
 			scope = ports.CancelCooldown
 		}
 		uc.giveBack(ctx, key, digest, scope, now)
-		return fmt.Errorf("send code: %w", deliveryError(err))
+		return res, fmt.Errorf("send code: %w", deliveryError(err))
 	}
-	return nil
+	return res, nil
 }
 
 // giveBack cancels an issued code that nobody received, with a context of

@@ -23,6 +23,13 @@ type SMSMessage struct {
 type SMSResult struct {
 	Provider  string // "tencent", "aliyun", "console"
 	MessageID string // the vendor's id (Tencent SerialNo, Aliyun BizId)
+	// Units is the billing units (segments) the vendor charged, when it
+	// says (Tencent Fee); 0: not said, count one.
+	Units int
+	// Cost is what the send cost by the price table, when Priced (set by
+	// the failover sender, which knows the table).
+	Cost   domain.Money
+	Priced bool
 }
 
 // SMS sends one message. Vendor senders return *SendError on failure; the

@@ -24,7 +24,11 @@ type SendAttempt struct {
 	Status          string
 	VendorCode      string
 	Latency         time.Duration
-	CreatedAt       time.Time
+	// Cost is the attempt's price by the operator's table (AUTHD_SMS_PRICES,
+	// in its currency): billing units x price; 0 for a failed attempt or an
+	// unpriced provider.
+	Cost      float64
+	CreatedAt time.Time
 }
 
 // DeliveryReceipt is a vendor's delivery report for one message.

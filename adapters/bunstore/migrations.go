@@ -215,15 +215,25 @@ var schemaSteps = []schemaStep{{
 		`ALTER TABLE security_events ADD COLUMN webhook_retry_from {ts}`,
 		`CREATE INDEX IF NOT EXISTS security_events_webhook_pending_idx ON security_events (id) WHERE webhook_status = 'pending'`,
 	},
+}, {
+	name:    "20261201000009",
+	comment: "sms_attempts_cost",
+	// Each attempt's price by the operator's table (AUTHD_SMS_PRICES, in
+	// its currency), so that spend can be audited from the send log.
+	// SQLite has no ADD COLUMN IF NOT EXISTS: {addcol} is the dialect's
+	// best, and the step's transaction keeps a failed run from half-applying.
+	ddl: []string{
+		`ALTER TABLE sms_attempts {addcol} cost double precision NOT NULL DEFAULT 0`,
+	},
 }}
 
 // migrations builds Bun's migration set for the dialect. Each step runs in
 // one transaction (DDL is transactional on both databases) and is recorded
 // only when it succeeded.
 func (s *Store) migrations() *migrate.Migrations {
-	types := strings.NewReplacer("{ts}", "timestamptz", "{bytes}", "bytea")
+	types := strings.NewReplacer("{ts}", "timestamptz", "{bytes}", "bytea", "{addcol}", "ADD COLUMN IF NOT EXISTS")
 	if s.dialect == SQLite {
-		types = strings.NewReplacer("{ts}", "TIMESTAMP", "{bytes}", "BLOB")
+		types = strings.NewReplacer("{ts}", "TIMESTAMP", "{bytes}", "BLOB", "{addcol}", "ADD COLUMN")
 	}
 	ms := migrate.NewMigrations()
 	for _, step := range schemaSteps {

@@ -83,6 +83,7 @@ type smsAttemptRow struct {
 	CreatedAt       time.Time `bun:"created_at,notnull"`
 	ReceiptAt       time.Time `bun:"receipt_at,nullzero"`
 	ReceiptCode     string    `bun:"receipt_code,notnull"`
+	Cost            float64   `bun:"cost,notnull"`
 }
 
 // ts normalises a time to what both databases keep: UTC, microseconds.
@@ -121,5 +122,5 @@ func (r refreshTokenRow) domain() domain.RefreshToken {
 func attemptToRow(a ports.SendAttempt) smsAttemptRow {
 	return smsAttemptRow{ID: a.ID, MessageID: a.MessageID, Provider: a.Provider,
 		VendorMessageID: a.VendorMessageID, Phone: a.Phone, Purpose: a.Purpose, Status: a.Status,
-		VendorCode: a.VendorCode, LatencyMS: a.Latency.Milliseconds(), CreatedAt: ts(a.CreatedAt)}
+		VendorCode: a.VendorCode, LatencyMS: a.Latency.Milliseconds(), CreatedAt: ts(a.CreatedAt), Cost: a.Cost}
 }

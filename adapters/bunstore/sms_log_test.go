@@ -8,14 +8,14 @@ import (
 )
 
 // TestReceiptFields checks what the port cannot show: the stored status,
-// receipt time and code.
+// receipt time and code, and the attempt's cost.
 func TestReceiptFields(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d.name, func(t *testing.T) {
 			s := migrated(t, d.url(t))
 			at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 			a := ports.SendAttempt{ID: "a1", MessageID: "m1", Provider: "aliyun", VendorMessageID: "biz-1",
-				Phone: "+8613711110001", Purpose: "login", Status: ports.SendStatusSent, Latency: 1500 * time.Millisecond, CreatedAt: at}
+				Phone: "+8613711110001", Purpose: "login", Status: ports.SendStatusSent, Latency: 1500 * time.Millisecond, CreatedAt: at, Cost: 0.09}
 			if err := s.Record(t.Context(), a); err != nil {
 				t.Fatal(err)
 			}
@@ -29,7 +29,7 @@ func TestReceiptFields(t *testing.T) {
 				t.Fatal(err)
 			}
 			if row.Status != ports.SendStatusUndelivered || row.ReceiptCode != "MOBILE_NOT_ON_SERVICE" ||
-				!row.ReceiptAt.Equal(at.Add(time.Second)) || row.LatencyMS != 1500 || !row.CreatedAt.Equal(at) {
+				!row.ReceiptAt.Equal(at.Add(time.Second)) || row.LatencyMS != 1500 || !row.CreatedAt.Equal(at) || row.Cost != 0.09 {
 				t.Fatalf("row after receipt = %+v", row)
 			}
 		})

@@ -40,6 +40,9 @@ type Config struct {
 	Tencent tencent.Config // AUTHD_SMS_TENCENT_*
 	Aliyun  aliyun.Config  // AUTHD_SMS_ALIYUN_*
 	Console console.Config
+	// Prices turns each attempt's billing units into its cost in the send
+	// log (AUTHD_SMS_PRICES); empty prices nothing.
+	Prices domain.SMSPrices
 }
 
 // WithDefaults fills the optional fields left empty.

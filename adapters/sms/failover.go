@@ -28,6 +28,7 @@ type Options struct {
 	Logger          *slog.Logger          // nil discards
 	Registerer      prometheus.Registerer // nil keeps metrics private
 	Now             func() time.Time      // the breakers' clock; nil is time.Now
+	Prices          domain.SMSPrices      // prices each attempt in the send log; empty prices none
 }
 
 // Failover sends through an ordered list of vendors; see the package doc.
@@ -37,6 +38,7 @@ type Failover struct {
 	log     ports.SMSLog
 	logger  *slog.Logger
 	metrics *metrics
+	prices  domain.SMSPrices
 }
 
 type vendor struct {
@@ -66,7 +68,7 @@ func NewFailover(senders []Named, opts Options) (*Failover, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sms metrics: %w", err)
 	}
-	f := &Failover{budget: d.Budget, log: opts.Log, logger: opts.Logger, metrics: m}
+	f := &Failover{budget: d.Budget, log: opts.Log, logger: opts.Logger, metrics: m, prices: opts.Prices}
 	for _, s := range senders {
 		f.vendors = append(f.vendors, vendor{name: s.Name, sender: s.Sender,
 			breaker: newBreaker(d.BreakerFailures, d.BreakerCooldown, opts.Now)})
@@ -166,7 +168,10 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 		Phone: msg.Phone.E164, Purpose: string(msg.Purpose), Status: ports.SendStatusSent,
 		Latency: latency, CreatedAt: start,
 	}
-	if se != nil {
+	if se == nil {
+		res = f.price(res, v.name, msg.Phone.Region)
+		a.Cost = res.Cost.Float()
+	} else {
 		a.Status, a.VendorCode = ports.SendStatusFailed, se.VendorCode
 		if counted(msg) {
 			f.metrics.failures.WithLabelValues(v.name, se.VendorCode).Inc()
@@ -202,4 +207,17 @@ func sendError(provider string, err error) *ports.SendError {
 		code = "authd.Timeout"
 	}
 	return &ports.SendError{Provider: provider, VendorCode: code, Kind: ports.SendProviderFailed, Err: err}
+}
+
+// price sets what a sent message cost: the table's price for the provider
+// and country times the billing units the vendor reported (one when it
+// reports none, as Aliyun does).
+func (f *Failover) price(res ports.SMSResult, provider, region string) ports.SMSResult {
+	unit, ok := f.prices.Price(provider, region)
+	if !ok {
+		return res
+	}
+	units := max(res.Units, 1)
+	res.Cost, res.Priced = unit*domain.Money(units), true
+	return res
 }

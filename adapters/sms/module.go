@@ -31,7 +31,7 @@ func Build(cfg Config, log ports.SMSLog, logger *slog.Logger, reg prometheus.Reg
 	}
 	return NewFailover(senders, Options{
 		Budget: cfg.Budget, BreakerFailures: cfg.BreakerFailures, BreakerCooldown: cfg.BreakerCooldown,
-		Log: log, Logger: logger, Registerer: reg,
+		Log: log, Logger: logger, Registerer: reg, Prices: cfg.Prices,
 	})
 }
 

@@ -182,7 +182,7 @@ func runPass(ctx context.Context, cfg config, s scenario, conc int, shared *targ
 		if sms == "" {
 			sms = cfg.sms
 		}
-		if t, err = startAuthd(ctx, cfg, sms); err != nil {
+		if t, err = startAuthd(ctx, cfg, sms, s.env...); err != nil {
 			return err
 		}
 		defer func() {

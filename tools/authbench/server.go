@@ -63,7 +63,8 @@ func benchEnv(addr, dataDir string, stub *vendorStub) []string {
 // postgres+redis a new database and Redis key prefix, all removed by stop.
 // sms names the path its texts take: the console, or a vendor stub started
 // for this pass (stopped with it).
-func startAuthd(ctx context.Context, cfg config, sms string) (*target, error) {
+// settings come last, so they win.
+func startAuthd(ctx context.Context, cfg config, sms string, settings ...string) (*target, error) {
 	dir, err := os.MkdirTemp("", "authbench-")
 	if err != nil {
 		return nil, err
@@ -92,7 +93,7 @@ func startAuthd(ctx context.Context, cfg config, sms string) (*target, error) {
 			}
 		})
 	}
-	env := benchEnv(addr, dir, stub)
+	env := append(benchEnv(addr, dir, stub), settings...)
 	if cfg.backend == backendPostgresRedis {
 		extra, undo, err := externalStores(ctx, cfg, dir)
 		if err != nil {

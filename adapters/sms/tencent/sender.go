@@ -85,7 +85,11 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 	if code := deref(st.Code); code != "Ok" {
 		return ports.SMSResult{}, classify(code, redact(deref(st.Message)))
 	}
-	return ports.SMSResult{Provider: ProviderName, MessageID: deref(st.SerialNo)}, nil
+	res := ports.SMSResult{Provider: ProviderName, MessageID: deref(st.SerialNo)}
+	if st.Fee != nil && *st.Fee > 0 && *st.Fee < 100 {
+		res.Units = int(*st.Fee) // billing units: a long text is several
+	}
+	return res, nil
 }
 
 // template picks the template and its parameters for the purpose: code

@@ -57,7 +57,7 @@ func TestSendDeliversEachPurpose(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			if res.Provider != "tencent" || res.MessageID == "" {
+			if res.Provider != "tencent" || res.MessageID == "" || res.Units != 1 { // the fake reports Fee 1
 				t.Errorf("result = %+v", res)
 			}
 			got, _ := fake.Last()

@@ -49,8 +49,18 @@ func guardModule(s Settings) (fx.Option, error) {
 				return app.NewSMSGuard(cfg, c, cp, r, log)
 			},
 		),
-		fx.Decorate(func(rc *app.RequestCode, g *app.SMSGuard) *app.RequestCode { return rc.WithGuard(g) }),
+		// One decorator for both the guard and the spend cap (spendModule):
+		// fx takes one decoration of a type per scope.
+		fx.Decorate(func(p requestCodeDefences) *app.RequestCode { return p.RC.WithGuard(p.Guard).WithSpend(p.Spend) }),
 	), nil
+}
+
+// requestCodeDefences is what stands in front of RequestCode's sends.
+type requestCodeDefences struct {
+	fx.In
+	RC    *app.RequestCode
+	Guard *app.SMSGuard
+	Spend *app.SMSSpend `optional:"true"` // nil without AUTHD_SMS_PRICES
 }
 
 // guardCodes gives the use cases a code store that reports consumed codes

@@ -66,6 +66,11 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	if err != nil {
 		return nil, err
 	}
+	spend, prices, err := spendModule(s)
+	if err != nil {
+		return nil, err
+	}
+	smsCfg.Prices = prices
 	storeCfg := StoreConfig(s)
 	strengthCfg := strength.Config{MinScore: s.PasswordMinScore}
 	for _, v := range []interface{ Validate() error }{storeCfg, smsCfg, jwtCfg, httpCfg, strengthCfg} {
@@ -95,6 +100,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		useCases,
 		guard,
 		consoleOutbox(smsCfg),
+		spend,
 		httpapi.Module(httpCfg),
 		admin,
 		pprofModule(s.PprofAddr),

@@ -96,4 +96,9 @@ type Settings struct {
 
 	WebhookURLs   []string `env:"AUTHD_WEBHOOK_URLS" help:"comma list of http(s) URLs that receive every security event (Standard Webhooks); empty: webhooks off"`
 	WebhookSecret string   `env:"AUTHD_WEBHOOK_SECRET" secret:"true" help:"Standard Webhooks signing secret, whsec_ + base64 of at least 24 bytes; required with AUTHD_WEBHOOK_URLS"`
+
+	SMSPrices            string `env:"AUTHD_SMS_PRICES" help:"price of one SMS per provider and destination region, e.g. tencent:CN=0.045,*=0.35;aliyun:CN=0.045; empty: spend neither recorded nor capped"`
+	SMSPriceCurrency     string `env:"AUTHD_SMS_PRICE_CURRENCY" default:"CNY" help:"currency of AUTHD_SMS_PRICES and the spend limits"`
+	SMSSpendLimitDaily   string `env:"AUTHD_SMS_SPEND_LIMIT_DAILY" help:"SMS spend cap per UTC day, in the price currency; empty: none"`
+	SMSSpendLimitMonthly string `env:"AUTHD_SMS_SPEND_LIMIT_MONTHLY" help:"SMS spend cap per UTC month, in the price currency; empty: none"`
 }
