@@ -20,15 +20,9 @@ import (
 // renamed metric would leave a blank panel or an alert that never fires, so
 // every name they use is checked against a real instance's /metrics.
 
-// pendingMetrics are named by the dashboard and rules ahead of the abuse
-// guard and spend caps (another branch exports them under these names). Each
-// is only excused while absent: once exported it is checked like the rest.
-// TODO(lead): empty this list once the guard branch is merged.
-var pendingMetrics = map[string]bool{
-	"authd_sms_guard_decisions_total": true,
-	"authd_sms_spend_total":           true,
-	"authd_sms_spend_limit_ratio":     true,
-}
+// pendingMetrics would excuse a name the dashboard or rules use before
+// authd exports it; it is empty: every name is checked.
+var pendingMetrics = map[string]bool{}
 
 // prometheusOwn are series Prometheus makes itself for every target.
 var prometheusOwn = map[string]bool{"up": true}
@@ -210,7 +204,10 @@ func TestDashboardAndAlertsUseExportedMetrics(t *testing.T) {
 func scrapeTrafficMetrics(t *testing.T) map[string]bool {
 	t.Helper()
 	const secret = "receipt-secret-0123456789"
-	rig := startVendorRig(t, map[string]string{"AUTHD_SMS_RECEIPT_SECRET": secret})
+	// Prices and caps: the spend series exist only where spend is counted.
+	rig := startVendorRig(t, map[string]string{"AUTHD_SMS_RECEIPT_SECRET": secret,
+		"AUTHD_SMS_PRICES": "tencent:*=0.05;aliyun:*=0.05", "AUTHD_SMS_SPEND_LIMIT_DAILY": "100",
+		"AUTHD_SMS_SPEND_LIMIT_MONTHLY": "1000"})
 
 	phone := newPhone()
 	rig.sendOK(t, phone)
