@@ -48,8 +48,8 @@ func TestSpendCapOverHTTP(t *testing.T) {
 		if len(inst.SMS.Sent()) != sent {
 			t.Fatal("a send past the cap reached the vendor")
 		}
-		wantVendorMetric(t, c, `authd_sms_spend_total{currency="CNY"}`, 0.1)
-		wantVendorMetric(t, c, `authd_sms_spend_limit_ratio{period="daily"}`, 1)
+		wantVendorMetric(t, inst.AdminClient(t), `authd_sms_spend_total{currency="CNY"}`, 0.1)
+		wantVendorMetric(t, inst.AdminClient(t), `authd_sms_spend_limit_ratio{period="daily"}`, 1)
 
 		// The refused request took no cooldown: the next day it goes
 		// through at once.
