@@ -1,6 +1,7 @@
 package test
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -97,7 +98,10 @@ func TestMySessions(t *testing.T) {
 // Every way a session ends refuses its access token at once.
 func TestEndedSessionsRefuseAccessTokens(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
-		inst := start(t, b, harness.Options{Env: quickCodes})
+		// No retry window: presenting a rotated token again is reuse at once.
+		env := map[string]string{"AUTHD_JWT_REFRESH_REUSE_INTERVAL": "0s"}
+		maps.Copy(env, quickCodes)
+		inst := start(t, b, harness.Options{Env: env})
 		c := inst.Client(t)
 		t.Run("logout", func(t *testing.T) {
 			s := login(t, inst, c, newPhone())
