@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/authd/authd/domain"
@@ -60,13 +61,52 @@ func (uc *AdminUsers) Update(ctx context.Context, by Admin, id string, in AdminU
 	if err != nil {
 		return domain.User{}, err
 	}
+	var live []string
+	if p.in.Phone != nil || p.in.Disabled != nil && *p.in.Disabled {
+		if live, err = uc.liveSessions(ctx, id); err != nil {
+			return domain.User{}, err
+		}
+	}
+	endsSessions := false
 	u, err := uc.admin.ChangeUser(ctx, id, func(u domain.User) (ports.UserChange, error) {
-		return uc.change(by, u, p), nil
+		c := uc.change(by, u, p)
+		endsSessions = c.EndSessions
+		return c, nil
 	})
 	if err != nil {
 		return domain.User{}, fmt.Errorf("update user: %w", err)
 	}
+	if endsSessions {
+		if err := uc.markEnded(ctx, live); err != nil {
+			return domain.User{}, err
+		}
+	}
 	return u, nil
+}
+
+// liveSessions are the ids of the user's sessions before an operator ends
+// them, so that their access tokens can be refused once the end is stored.
+func (uc *AdminUsers) liveSessions(ctx context.Context, id string) ([]string, error) {
+	if uc.ended == nil {
+		return nil, nil
+	}
+	ss, err := uc.sessions.ListUserSessions(ctx, id, uc.clock.Now())
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	ids := make([]string, len(ss))
+	for i, s := range ss {
+		ids[i] = s.ID
+	}
+	return ids, nil
+}
+
+// markEnded makes authd's own endpoints refuse the sessions' access tokens.
+func (uc *AdminUsers) markEnded(ctx context.Context, ids []string) error {
+	if uc.ended == nil {
+		return nil
+	}
+	return markEnded(ctx, uc.ended, ids, uc.clock.Now())
 }
 
 // change applies p to u and names what changed.
@@ -122,11 +162,15 @@ func (uc *AdminUsers) change(by Admin, u domain.User, p adminPatch) ports.UserCh
 
 // Delete deletes a user as DELETE /v1/me does.
 func (uc *AdminUsers) Delete(ctx context.Context, by Admin, id string) error {
+	live, err := uc.liveSessions(ctx, id)
+	if err != nil {
+		return err
+	}
 	ev := by.event(uc.ids, uc.clock, domain.EventUserDeleted, id, nil)
 	if err := uc.deletion.DeleteAccount(ctx, id, ev, uc.clock.Now()); err != nil {
 		return fmt.Errorf("delete user: %w", err)
 	}
-	return nil
+	return uc.markEnded(ctx, live)
 }
 
 // Sessions lists the user's active sessions (404 for an unknown user).
@@ -142,9 +186,13 @@ func (uc *AdminUsers) EndSessions(ctx context.Context, by Admin, id string) erro
 	if _, err := uc.users.ByID(ctx, id); err != nil {
 		return err
 	}
+	live, err := uc.liveSessions(ctx, id)
+	if err != nil {
+		return err
+	}
 	ev := by.event(uc.ids, uc.clock, domain.EventSessionEnded, id, map[string]any{"session_id": "all", "reason": "admin"})
 	if err := uc.sessions.EndUserSessions(ctx, id, ev, uc.clock.Now()); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
-	return nil
+	return uc.markEnded(ctx, live)
 }

@@ -23,6 +23,7 @@ type AdminUsers struct {
 	admin     ports.AdminUsers
 	sessions  ports.UserSessions
 	deletion  ports.AccountDeletion
+	ended     ports.EndedSessions
 	phones    ports.PhoneParser
 	passwords ports.Passwords
 	strength  ports.PasswordStrength
@@ -32,10 +33,13 @@ type AdminUsers struct {
 
 // AdminUsersDeps are AdminUsers' ports.
 type AdminUsersDeps struct {
-	Users     ports.Users
-	Admin     ports.AdminUsers
-	Sessions  ports.UserSessions
-	Deletion  ports.AccountDeletion
+	Users    ports.Users
+	Admin    ports.AdminUsers
+	Sessions ports.UserSessions
+	Deletion ports.AccountDeletion
+	// Ended refuses the access tokens of sessions an operator ends, at
+	// once and on every instance, as the user's own endings do.
+	Ended     ports.EndedSessions
 	Phones    ports.PhoneParser
 	Passwords ports.Passwords
 	Strength  ports.PasswordStrength
@@ -45,7 +49,7 @@ type AdminUsersDeps struct {
 
 // NewAdminUsers builds the use cases.
 func NewAdminUsers(d AdminUsersDeps) *AdminUsers {
-	return &AdminUsers{users: d.Users, admin: d.Admin, sessions: d.Sessions, deletion: d.Deletion, phones: d.Phones,
+	return &AdminUsers{users: d.Users, admin: d.Admin, sessions: d.Sessions, deletion: d.Deletion, ended: d.Ended, phones: d.Phones,
 		passwords: d.Passwords, strength: d.Strength, ids: d.IDs, clock: d.Clock}
 }
 

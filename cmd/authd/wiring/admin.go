@@ -67,6 +67,7 @@ type adminUsersDeps struct {
 	Admin     ports.AdminUsers
 	Sessions  ports.UserSessions
 	Deletion  ports.AccountDeletion
+	Ended     ports.EndedSessions
 	Phones    ports.PhoneParser
 	Passwords ports.Passwords
 	Strength  ports.PasswordStrength
@@ -75,6 +76,6 @@ type adminUsersDeps struct {
 }
 
 func newAdminUsers(d adminUsersDeps) *app.AdminUsers {
-	return app.NewAdminUsers(app.AdminUsersDeps{Users: d.Users, Admin: d.Admin, Sessions: d.Sessions, Deletion: d.Deletion,
+	return app.NewAdminUsers(app.AdminUsersDeps{Users: d.Users, Admin: d.Admin, Sessions: d.Sessions, Deletion: d.Deletion, Ended: d.Ended,
 		Phones: d.Phones, Passwords: d.Passwords, Strength: d.Strength, IDs: d.IDs, Clock: d.Clock})
 }
