@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/authd/authd/adapters/system"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -25,16 +26,21 @@ type Options struct {
 	BreakerFailures int
 	BreakerCooldown time.Duration
 	Log             ports.SMSLog          // optional
+	IDs             ports.IDs             // names messages and attempts; nil is the system generator
 	Logger          *slog.Logger          // nil discards
 	Registerer      prometheus.Registerer // nil keeps metrics private
 	Now             func() time.Time      // the breakers' clock; nil is time.Now
+
+	// metrics, when set, are shared with other Failovers (one per route)
+	// instead of registered on Registerer.
+	metrics *metrics
 }
 
 // Failover sends through an ordered list of vendors; see the package doc.
 type Failover struct {
 	vendors []vendor
 	budget  time.Duration
-	log     ports.SMSLog
+	log     *sendLog
 	logger  *slog.Logger
 	metrics *metrics
 }
@@ -59,14 +65,21 @@ func NewFailover(senders []Named, opts Options) (*Failover, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Registerer == nil {
-		opts.Registerer = prometheus.NewRegistry()
+	if opts.IDs == nil {
+		opts.IDs = system.NewIDs()
 	}
-	m, err := newMetrics(opts.Registerer)
-	if err != nil {
-		return nil, fmt.Errorf("sms metrics: %w", err)
+	m := opts.metrics
+	if m == nil {
+		if opts.Registerer == nil {
+			opts.Registerer = prometheus.NewRegistry()
+		}
+		var err error
+		if m, err = newMetrics(opts.Registerer); err != nil {
+			return nil, fmt.Errorf("sms metrics: %w", err)
+		}
 	}
-	f := &Failover{budget: d.Budget, log: opts.Log, logger: opts.Logger, metrics: m}
+	f := &Failover{budget: d.Budget, log: &sendLog{log: opts.Log, ids: opts.IDs, logger: opts.Logger},
+		logger: opts.Logger, metrics: m}
 	for _, s := range senders {
 		f.vendors = append(f.vendors, vendor{name: s.Name, sender: s.Sender,
 			breaker: newBreaker(d.BreakerFailures, d.BreakerCooldown, opts.Now)})
@@ -89,7 +102,7 @@ func (f *Failover) Close() {
 // is; otherwise an error matching domain.ErrSMSDeliveryFailed.
 func (f *Failover) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResult, error) {
 	if msg.ID == "" {
-		msg.ID = newID()
+		msg.ID = f.log.newID()
 	}
 	caller := ctx
 	ctx, cancel := context.WithTimeout(ctx, f.budget)
@@ -160,7 +173,7 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 	f.metrics.sends.WithLabelValues(v.name, outcomeLabel(se)).Inc()
 	f.metrics.latency.WithLabelValues(v.name).Observe(latency.Seconds())
 	a := ports.SendAttempt{
-		ID: newID(), MessageID: msg.ID, Provider: v.name, VendorMessageID: res.MessageID,
+		ID: f.log.newID(), MessageID: msg.ID, Provider: v.name, VendorMessageID: res.MessageID,
 		Phone: msg.Phone.E164, Purpose: string(msg.Purpose), Status: ports.SendStatusSent,
 		Latency: latency, CreatedAt: start,
 	}
@@ -173,7 +186,7 @@ func (f *Failover) attempt(ctx context.Context, v vendor, limit time.Duration, m
 	// The console provider delivers nothing and gets no receipts: its
 	// "attempts" are development output, not a vendor record.
 	if v.name != ProviderConsole {
-		f.record(ctx, a)
+		f.log.record(ctx, a)
 	}
 	return res, se
 }

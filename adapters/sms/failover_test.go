@@ -23,7 +23,7 @@ func vendors(t *testing.T, budget time.Duration) (*smstest.Tencent, *smstest.Ali
 	f, err := sms.Build(sms.Config{
 		Providers: []string{"tencent", "aliyun"}, Budget: budget,
 		Tencent: tc.Config(), Aliyun: al.Config(),
-	}, log, nil, prometheus.NewRegistry())
+	}, sms.Options{Log: log, Registerer: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}

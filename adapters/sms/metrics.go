@@ -12,7 +12,6 @@ type metrics struct {
 	failures  *prometheus.CounterVec
 	failovers *prometheus.CounterVec
 	breaker   *prometheus.GaugeVec
-	receipts  *prometheus.CounterVec
 	latency   *prometheus.HistogramVec
 }
 
@@ -30,15 +29,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		breaker: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "authd_sms_breaker_state", Help: "Circuit breaker state per provider: 0 closed, 1 open, 2 half-open.",
 		}, []string{"provider"}),
-		receipts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "authd_sms_receipts_total", Help: "Delivery receipts by provider and status (delivered, undelivered, unmatched).",
-		}, []string{"provider", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "authd_sms_send_duration_seconds", Help: "SMS send attempt latency by provider.",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2, 3, 5},
 		}, []string{"provider"}),
 	}
-	for _, c := range []prometheus.Collector{m.sends, m.failures, m.failovers, m.breaker, m.receipts, m.latency} {
+	for _, c := range []prometheus.Collector{m.sends, m.failures, m.failovers, m.breaker, m.latency} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -15,8 +15,9 @@ import (
 
 // Build validates cfg, builds the configured vendors in order and returns
 // the Failover over them. This is the one place where configuration chooses
-// the vendors. log may be nil.
-func Build(cfg Config, log ports.SMSLog, logger *slog.Logger, reg prometheus.Registerer) (*Failover, error) {
+// the vendors. env gives the send log, ids, logger and registerer (each
+// optional); cfg's budget and breaker settings win over env's.
+func Build(cfg Config, env Options) (*Failover, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -29,10 +30,8 @@ func Build(cfg Config, log ports.SMSLog, logger *slog.Logger, reg prometheus.Reg
 		}
 		senders = append(senders, Named{Name: name, Sender: s})
 	}
-	return NewFailover(senders, Options{
-		Budget: cfg.Budget, BreakerFailures: cfg.BreakerFailures, BreakerCooldown: cfg.BreakerCooldown,
-		Log: log, Logger: logger, Registerer: reg,
-	})
+	env.Budget, env.BreakerFailures, env.BreakerCooldown = cfg.Budget, cfg.BreakerFailures, cfg.BreakerCooldown
+	return NewFailover(senders, env)
 }
 
 func newSender(cfg Config, name string) (ports.SMS, error) {
@@ -52,6 +51,7 @@ type deps struct {
 	fx.In
 	Lifecycle  fx.Lifecycle
 	Log        ports.SMSLog `optional:"true"`
+	IDs        ports.IDs    `optional:"true"`
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer
 }
@@ -60,7 +60,7 @@ type deps struct {
 // here rather than with fx.OnStop: fx v1.24 panics when an fx.OnStop
 // annotation meets a constructor taking an fx.In struct.
 func newForFx(cfg Config, d deps) (*Failover, error) {
-	f, err := Build(cfg, d.Log, d.Logger, d.Registerer)
+	f, err := Build(cfg, Options{Log: d.Log, IDs: d.IDs, Logger: d.Logger, Registerer: d.Registerer})
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +68,15 @@ func newForFx(cfg Config, d deps) (*Failover, error) {
 	return f, nil
 }
 
-// Module provides *Failover, also as ports.SMS, built from cfg. It needs a
-// *slog.Logger and a prometheus.Registerer, and uses a ports.SMSLog when
-// one is provided.
+func newReceiptsForFx(d deps) (*Receipts, error) { return NewReceipts(d.Log, d.Registerer) }
+
+// Module provides *Failover, also as ports.SMS, built from cfg, and the
+// *Receipts that apply delivery receipts. It needs a *slog.Logger and a
+// prometheus.Registerer, and uses a ports.SMSLog and ports.IDs when
+// provided.
 func Module(cfg Config) fx.Option {
 	return fx.Module("sms",
 		fx.Supply(cfg),
-		fx.Provide(fx.Annotate(newForFx, fx.As(fx.Self()), fx.As(new(ports.SMS)))),
+		fx.Provide(fx.Annotate(newForFx, fx.As(fx.Self()), fx.As(new(ports.SMS))), newReceiptsForFx),
 	)
 }

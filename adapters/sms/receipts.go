@@ -2,122 +2,87 @@ package sms
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/authd/authd/adapters/sms/aliyun"
+	"github.com/authd/authd/adapters/sms/tencent"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
 
-// The bodies the vendors expect in answer to a receipt callback; anything
-// else makes them retry.
-const (
-	TencentReceiptAnswer = `{"result":0,"errmsg":"OK"}`
-	AliyunReceiptAnswer  = `{"code":0,"msg":"接收成功"}`
-)
-
-// Both vendors write receipt times in China Standard Time without a zone.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-const receiptTimeLayout = "2006-01-02 15:04:05"
-
-type tencentReceipt struct {
-	UserReceiveTime string `json:"user_receive_time"`
-	ReportStatus    string `json:"report_status"`
-	ErrMsg          string `json:"errmsg"`
-	SID             string `json:"sid"`
+// ReceiptFormat is how one vendor's receipt callbacks read and what they
+// want in answer. Each vendor package owns its format.
+type ReceiptFormat struct {
+	Parse  func(body []byte) ([]ports.DeliveryReceipt, error)
+	Answer []byte
 }
 
-// ParseTencentReceipts parses Tencent's receipt callback: a JSON array of
-// {user_receive_time, nationcode, mobile, report_status, errmsg, description, sid}.
-// A malformed body matches domain.ErrInvalidRequest.
-func ParseTencentReceipts(body []byte) ([]ports.DeliveryReceipt, error) {
-	var in []tencentReceipt
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, fmt.Errorf("%w: tencent receipts: %w", domain.ErrInvalidRequest, err)
+// receiptFormats are the vendors that send receipt callbacks.
+func receiptFormats() map[string]ReceiptFormat {
+	return map[string]ReceiptFormat{
+		ProviderTencent: {Parse: tencent.ParseReceipts, Answer: []byte(tencent.ReceiptAnswer)},
+		ProviderAliyun:  {Parse: aliyun.ParseReceipts, Answer: []byte(aliyun.ReceiptAnswer)},
 	}
-	out := make([]ports.DeliveryReceipt, 0, len(in))
-	for _, r := range in {
-		if r.SID == "" {
-			return nil, fmt.Errorf("%w: tencent receipt without sid", domain.ErrInvalidRequest)
-		}
-		out = append(out, ports.DeliveryReceipt{
-			Provider: ProviderTencent, VendorMessageID: r.SID,
-			Delivered: r.ReportStatus == "SUCCESS", VendorCode: r.ErrMsg, At: parseChinaTime(r.UserReceiveTime),
-		})
-	}
-	return out, nil
 }
 
-type aliyunReceipt struct {
-	ReportTime string   `json:"report_time"`
-	Success    jsonBool `json:"success"`
-	ErrCode    string   `json:"err_code"`
-	BizID      string   `json:"biz_id"`
-	OutID      string   `json:"out_id"`
+// Receipts applies the vendors' delivery receipts to the send log; sending
+// and failing over are Failover's business, not this type's.
+type Receipts struct {
+	log     ports.SMSLog // nil: receipts are parsed and counted only
+	formats map[string]ReceiptFormat
+	counter *prometheus.CounterVec
 }
 
-// ParseAliyunReceipts parses Aliyun's receipt callback: a JSON array of
-// {phone_number, send_time, report_time, success, err_code, err_msg,
-// sms_size, biz_id, out_id}. A malformed body matches domain.ErrInvalidRequest.
-func ParseAliyunReceipts(body []byte) ([]ports.DeliveryReceipt, error) {
-	var in []aliyunReceipt
-	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, fmt.Errorf("%w: aliyun receipts: %w", domain.ErrInvalidRequest, err)
+// NewReceipts registers the receipt counter on reg (nil keeps it private).
+// log may be nil.
+func NewReceipts(log ports.SMSLog, reg prometheus.Registerer) (*Receipts, error) {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
 	}
-	out := make([]ports.DeliveryReceipt, 0, len(in))
-	for _, r := range in {
-		if r.BizID == "" && r.OutID == "" {
-			return nil, fmt.Errorf("%w: aliyun receipt without biz_id or out_id", domain.ErrInvalidRequest)
-		}
-		out = append(out, ports.DeliveryReceipt{
-			Provider: ProviderAliyun, VendorMessageID: r.BizID, MessageID: r.OutID,
-			Delivered: bool(r.Success), VendorCode: r.ErrCode, At: parseChinaTime(r.ReportTime),
-		})
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "authd_sms_receipts_total", Help: "Delivery receipts by provider and status (delivered, undelivered, unmatched).",
+	}, []string{"provider", "status"})
+	if err := reg.Register(c); err != nil {
+		return nil, fmt.Errorf("sms receipt metrics: %w", err)
 	}
-	return out, nil
+	return &Receipts{log: log, formats: receiptFormats(), counter: c}, nil
 }
 
-// parseChinaTime returns the zero time for a missing or odd time: a receipt
-// is still worth applying without it.
-func parseChinaTime(s string) time.Time {
-	t, err := time.ParseInLocation(receiptTimeLayout, s, chinaTime)
+// HandleReceipts takes one delivery-receipt callback body from provider,
+// applies it to the send log and returns the body that vendor expects in
+// reply. A malformed body is domain.ErrInvalidRequest; a send log that
+// cannot be written is domain.ErrUnavailable, so the vendor retries later.
+func (r *Receipts) HandleReceipts(ctx context.Context, provider string, body []byte) ([]byte, error) {
+	f, ok := r.formats[provider]
+	if !ok {
+		return nil, fmt.Errorf("receipts from %q: %w", provider, domain.ErrNotFound)
+	}
+	receipts, err := f.Parse(body)
 	if err != nil {
-		return time.Time{}
+		return nil, err
 	}
-	return t
-}
-
-// jsonBool accepts true and "true": the vendor's samples show both.
-type jsonBool bool
-
-func (b *jsonBool) UnmarshalJSON(data []byte) error {
-	switch string(data) {
-	case "true", `"true"`:
-		*b = true
-	case "false", `"false"`, "null":
-		*b = false
-	default:
-		return fmt.Errorf("want a boolean, got %s", data)
+	if _, err := r.ApplyReceipts(ctx, receipts); err != nil {
+		return nil, domain.Unavailable("sms log", err)
 	}
-	return nil
+	return f.Answer, nil
 }
 
 // ApplyReceipts applies receipts to the send log and counts them. It tries
 // every receipt and returns how many matched a logged attempt and the
 // errors of the log, if any (answer the vendor with a failure then, so it
 // retries).
-func (f *Failover) ApplyReceipts(ctx context.Context, receipts []ports.DeliveryReceipt) (matched int, err error) {
+func (r *Receipts) ApplyReceipts(ctx context.Context, receipts []ports.DeliveryReceipt) (matched int, err error) {
 	var errs []error
-	for _, r := range receipts {
+	for _, rc := range receipts {
 		status := ports.SendStatusUndelivered
-		if r.Delivered {
+		if rc.Delivered {
 			status = ports.SendStatusDelivered
 		}
-		if f.log != nil {
-			found, lerr := f.log.ApplyReceipt(ctx, r)
+		if r.log != nil {
+			found, lerr := r.log.ApplyReceipt(ctx, rc)
 			if lerr != nil {
 				errs = append(errs, lerr)
 				continue
@@ -128,7 +93,7 @@ func (f *Failover) ApplyReceipts(ctx context.Context, receipts []ports.DeliveryR
 				status = "unmatched"
 			}
 		}
-		f.metrics.receipts.WithLabelValues(r.Provider, status).Inc()
+		r.counter.WithLabelValues(rc.Provider, status).Inc()
 	}
 	return matched, errors.Join(errs...)
 }

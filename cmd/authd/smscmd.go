@@ -50,7 +50,7 @@ func smsCommand(ctx context.Context, s wiring.Settings, args []string, stdout io
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	sender, err := sms.Build(cfg, nil, slog.New(slog.NewTextHandler(stdout, nil)), prometheus.NewRegistry())
+	sender, err := sms.Build(cfg, sms.Options{Logger: slog.New(slog.NewTextHandler(stdout, nil)), Registerer: prometheus.NewRegistry()})
 	if err != nil {
 		return err
 	}

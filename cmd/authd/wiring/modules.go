@@ -73,7 +73,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		bunstore.Module(storeCfg),
 		codes,
 		sms.Module(smsCfg),
-		fx.Provide(func(f *sms.Failover) httpapi.Receipts { return f }),
+		fx.Provide(func(r *sms.Receipts) httpapi.Receipts { return r }),
 		useCases,
 		httpapi.Module(httpCfg),
 		pprofModule(s.PprofAddr),
