@@ -47,7 +47,6 @@ func TestApplyReceiptsUpdatesLogAndMetrics(t *testing.T) {
 	}
 }
 
-
 func TestHandleReceiptsAnswersInTheVendorsFormat(t *testing.T) {
 	rc, err := sms.NewReceipts(&memLog{}, nil)
 	if err != nil {
