@@ -26,8 +26,15 @@ const (
 
 // Config selects and configures the SMS vendors.
 type Config struct {
-	// Providers is the ordered failover list (AUTHD_SMS_PROVIDERS, default console).
+	// Providers is the ordered failover list (AUTHD_SMS_PROVIDERS, default
+	// console), the one route for every region when Routes is empty.
 	Providers []string
+	// Routes is a failover list per destination region (AUTHD_SMS_ROUTES,
+	// see ParseRoutes); empty means Providers for every region.
+	Routes string
+	// AllowedRegions is AUTHD_SMS_ALLOWED_REGIONS: routes must stay inside
+	// it and cover it. Empty skips that check.
+	AllowedRegions string
 	// Budget bounds one Send across all vendors (AUTHD_SMS_BUDGET, default 5s).
 	Budget time.Duration
 	// BreakerFailures consecutive provider failures open a vendor's circuit
@@ -59,31 +66,38 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate checks the provider list and the configuration of every vendor
-// in it; vendors not listed are not checked.
+// Validate checks the routes and the configuration of every vendor they
+// name; vendors no route names are not checked.
 func (c Config) Validate() error {
 	c = c.WithDefaults()
-	seen := map[string]bool{}
-	for _, name := range c.Providers {
-		if seen[name] {
-			return &domain.ConfigError{Key: "AUTHD_SMS_PROVIDERS", Msg: fmt.Sprintf("%q listed twice", name)}
+	key := "AUTHD_SMS_PROVIDERS"
+	if c.Routes != "" {
+		key = "AUTHD_SMS_ROUTES"
+	}
+	routes, err := c.routes()
+	if err != nil {
+		return err
+	}
+	checked := map[string]bool{}
+	for _, r := range routes {
+		seen := map[string]bool{}
+		for _, name := range r.Providers {
+			if seen[name] {
+				return &domain.ConfigError{Key: key, Msg: fmt.Sprintf("%q listed twice", name)}
+			}
+			seen[name] = true
+			if checked[name] {
+				continue
+			}
+			checked[name] = true
+			// A vendor's own error names its missing variable.
+			if err := c.validateProvider(name); err != nil {
+				return err
+			}
 		}
-		seen[name] = true
-		var err error
-		switch name {
-		case ProviderConsole:
-			err = c.Console.Validate()
-		case ProviderTencent:
-			err = c.Tencent.Validate()
-		case ProviderAliyun:
-			err = c.Aliyun.Validate()
-		default:
-			return &domain.ConfigError{Key: "AUTHD_SMS_PROVIDERS",
-				Msg: fmt.Sprintf("unknown provider %q (want console, tencent or aliyun)", name)}
-		}
-		if err != nil {
-			return err
-		}
+	}
+	if err := checkRegions(routes, c.AllowedRegions); err != nil {
+		return err
 	}
 	switch {
 	case c.Budget < 0:
@@ -95,3 +109,24 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// validateProvider checks one named vendor's own settings.
+func (c Config) validateProvider(name string) error {
+	key := "AUTHD_SMS_PROVIDERS"
+	if c.Routes != "" {
+		key = "AUTHD_SMS_ROUTES"
+	}
+	switch name {
+	case ProviderConsole:
+		return c.Console.Validate()
+	case ProviderTencent:
+		return c.Tencent.Validate()
+	case ProviderAliyun:
+		return c.Aliyun.Validate()
+	}
+	return &domain.ConfigError{Key: key,
+		Msg: fmt.Sprintf("unknown provider %q (want %s)", name, knownProviders)}
+}
+
+// knownProviders are the names routes may use.
+const knownProviders = "console, tencent or aliyun"

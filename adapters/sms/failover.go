@@ -32,13 +32,15 @@ type Options struct {
 	Now             func() time.Time      // the breakers' clock; nil is time.Now
 
 	// metrics, when set, are shared with other Failovers (one per route)
-	// instead of registered on Registerer.
+	// instead of registered on Registerer; route labels the breaker gauge.
 	metrics *metrics
+	route   string
 }
 
 // Failover sends through an ordered list of vendors; see the package doc.
 type Failover struct {
 	vendors []vendor
+	route   string // the breaker gauge's route label
 	budget  time.Duration
 	log     *sendLog
 	logger  *slog.Logger
@@ -78,12 +80,15 @@ func NewFailover(senders []Named, opts Options) (*Failover, error) {
 			return nil, fmt.Errorf("sms metrics: %w", err)
 		}
 	}
-	f := &Failover{budget: d.Budget, log: &sendLog{log: opts.Log, ids: opts.IDs, logger: opts.Logger},
+	if opts.route == "" {
+		opts.route = AnyRegion
+	}
+	f := &Failover{route: opts.route, budget: d.Budget, log: &sendLog{log: opts.Log, ids: opts.IDs, logger: opts.Logger},
 		logger: opts.Logger, metrics: m}
 	for _, s := range senders {
 		f.vendors = append(f.vendors, vendor{name: s.Name, sender: s.Sender,
 			breaker: newBreaker(d.BreakerFailures, d.BreakerCooldown, opts.Now)})
-		m.breaker.WithLabelValues(s.Name).Set(breakerClosed)
+		m.breaker.WithLabelValues(f.route, s.Name).Set(breakerClosed)
 	}
 	return f, nil
 }
@@ -122,18 +127,18 @@ func (f *Failover) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSRes
 		}
 		res, se := f.attempt(ctx, v, f.share(ctx, i), msg)
 		if se == nil {
-			f.metrics.breaker.WithLabelValues(v.name).Set(float64(v.breaker.done(outcomeSuccess)))
+			f.metrics.breaker.WithLabelValues(f.route, v.name).Set(float64(v.breaker.done(outcomeSuccess)))
 			return res, nil
 		}
 		if se.Kind != ports.SendProviderFailed {
-			f.metrics.breaker.WithLabelValues(v.name).Set(float64(v.breaker.done(outcomeSuccess)))
+			f.metrics.breaker.WithLabelValues(f.route, v.name).Set(float64(v.breaker.done(outcomeSuccess)))
 			return ports.SMSResult{}, se
 		}
 		o := outcomeFailure
 		if caller.Err() != nil {
 			o = outcomeNeutral // the caller left; the vendor may be fine
 		}
-		f.metrics.breaker.WithLabelValues(v.name).Set(float64(v.breaker.done(o)))
+		f.metrics.breaker.WithLabelValues(f.route, v.name).Set(float64(v.breaker.done(o)))
 		errs = append(errs, se)
 		failed = v.name
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/authd/authd/ports"
 )
 
-// vendors starts both fakes and a Failover over tencent then aliyun.
-func vendors(t *testing.T, budget time.Duration) (*smstest.Tencent, *smstest.Aliyun, *sms.Failover, *memLog) {
+// vendors starts both fakes and a Router whose one route is tencent then aliyun.
+func vendors(t *testing.T, budget time.Duration) (*smstest.Tencent, *smstest.Aliyun, *sms.Router, *memLog) {
 	t.Helper()
 	tc := smstest.NewTencent(t, smstest.DefaultTencentAccount())
 	al := smstest.NewAliyun(t, smstest.DefaultAliyunAccount())

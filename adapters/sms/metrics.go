@@ -27,8 +27,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "authd_sms_failovers_total", Help: "Messages passed on to the next provider, by the provider that failed.",
 		}, []string{"from"}),
 		breaker: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "authd_sms_breaker_state", Help: "Circuit breaker state per provider: 0 closed, 1 open, 2 half-open.",
-		}, []string{"provider"}),
+			Name: "authd_sms_breaker_state", Help: "Circuit breaker state per route and provider: 0 closed, 1 open, 2 half-open.",
+		}, []string{"route", "provider"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "authd_sms_send_duration_seconds", Help: "SMS send attempt latency by provider.",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2, 3, 5},

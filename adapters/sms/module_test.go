@@ -29,7 +29,7 @@ func TestModuleValidatesForEachConfiguration(t *testing.T) {
 	al := smstest.NewAliyun(t, smstest.DefaultAliyunAccount())
 	for _, providers := range [][]string{nil, {"tencent"}, {"aliyun"}, {"tencent", "aliyun", "console"}} {
 		cfg := sms.Config{Providers: providers, Tencent: tc.Config(), Aliyun: al.Config()}
-		if err := fx.ValidateApp(infra(), sms.Module(cfg), fx.Invoke(func(ports.SMS, *sms.Failover) {})); err != nil {
+		if err := fx.ValidateApp(infra(), sms.Module(cfg), fx.Invoke(func(ports.SMS, *sms.Router, *sms.Receipts) {})); err != nil {
 			t.Errorf("%v: %v", providers, err)
 		}
 	}

@@ -45,7 +45,7 @@ func smsCommand(ctx context.Context, s wiring.Settings, args []string, stdout io
 	}
 	cfg := wiring.SMSConfig(s, stdout)
 	if *provider != "" {
-		cfg.Providers = []string{*provider}
+		cfg.Providers, cfg.Routes = []string{*provider}, ""
 	}
 	if err := cfg.Validate(); err != nil {
 		return err

@@ -50,7 +50,7 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 	}
 	httpCfg := httpapi.DefaultConfig()
 	httpCfg.Addr, httpCfg.TrustedProxies, httpCfg.ReceiptSecret = s.HTTPAddr, s.TrustedProxies, s.SMSReceiptSecret
-	if err := initialPasswordTemplates(s); err != nil {
+	if err := initialPasswordTemplates(s, smsCfg.ProviderNames()); err != nil {
 		return nil, err
 	}
 	storeCfg := StoreConfig(s)
@@ -152,11 +152,11 @@ func newRegistry() (prometheus.Registerer, prometheus.Gatherer) {
 // initialPasswordTemplates: texting an initial password needs a template at
 // every vendor that may carry it; without one each registration would fail
 // at that vendor and count against its circuit breaker.
-func initialPasswordTemplates(s Settings) error {
+func initialPasswordTemplates(s Settings, providers []string) error {
 	if !s.SendInitialPassword {
 		return nil
 	}
-	for _, p := range s.SMSProviders {
+	for _, p := range providers {
 		switch {
 		case p == "tencent" && s.TencentTemplateInitial == "":
 			return &domain.ConfigError{Key: "AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD",

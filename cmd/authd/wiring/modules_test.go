@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"go.uber.org/fx"
@@ -22,6 +23,8 @@ func TestModulesValidateForEveryVariant(t *testing.T) {
 		"redis cluster":  {"AUTHD_REDIS_URL=127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002"},
 		"vendors":        append([]string{"AUTHD_SMS_PROVIDERS=tencent,aliyun"}, vendors...),
 		"pprof":          {"AUTHD_PPROF_ADDR=127.0.0.1:0"},
+		"routes": append([]string{"AUTHD_SMS_ROUTES=CN=tencent,aliyun;HK,MO=aliyun;*=console",
+			"AUTHD_SMS_ALLOWED_REGIONS=*"}, vendors...),
 	}
 	for name, env := range variants {
 		t.Run(name, func(t *testing.T) {
@@ -37,5 +40,24 @@ func TestModulesValidateForEveryVariant(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// A route the allowlist forbids, or naming a vendor without its keys,
+// stops the start with the key named.
+func TestModulesRefuseBadRoutes(t *testing.T) {
+	for env, key := range map[string]string{
+		"AUTHD_SMS_ROUTES=CN=console;US=console": "AUTHD_SMS_ROUTES",
+		"AUTHD_SMS_ROUTES=CN=console,tencent":    "AUTHD_SMS_TENCENT_SECRET_ID",
+		"AUTHD_SMS_ROUTES=CN=console,nexmo":      "AUTHD_SMS_ROUTES",
+	} {
+		s, err := LoadSettings("", []string{"AUTHD_DATA_DIR=" + t.TempDir(), env})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Modules(s, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: err = %v, want %s named", env, err, key)
+		}
 	}
 }

@@ -17,6 +17,7 @@ type Settings struct {
 	LogLevel       string   `env:"AUTHD_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 
 	SMSProviders       []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
+	SMSRoutes          string        `env:"AUTHD_SMS_ROUTES" help:"failover list per region, e.g. CN=tencent,aliyun;HK,MO,TW=aliyun;*=console; empty: AUTHD_SMS_PROVIDERS for every region"`
 	SMSDefaultRegion   string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
 	SMSAllowedRegions  string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
 	SMSBudget          time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`

@@ -14,6 +14,8 @@ import (
 func SMSConfig(s Settings, stdout io.Writer) sms.Config {
 	return sms.Config{
 		Providers:       s.SMSProviders,
+		Routes:          s.SMSRoutes,
+		AllowedRegions:  s.SMSAllowedRegions,
 		Budget:          s.SMSBudget,
 		BreakerFailures: s.SMSBreakerFails,
 		BreakerCooldown: s.SMSBreakerCooldown,

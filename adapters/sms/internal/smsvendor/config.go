@@ -17,7 +17,7 @@ type Field struct{ Key, Value string }
 func Required(provider string, fields ...Field) error {
 	for _, f := range fields {
 		if strings.TrimSpace(f.Value) == "" {
-			return &domain.ConfigError{Key: f.Key, Msg: "required when " + provider + " is in AUTHD_SMS_PROVIDERS"}
+			return &domain.ConfigError{Key: f.Key, Msg: "required when " + provider + " is in AUTHD_SMS_PROVIDERS or AUTHD_SMS_ROUTES"}
 		}
 	}
 	return nil

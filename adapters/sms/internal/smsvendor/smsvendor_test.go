@@ -120,7 +120,7 @@ func TestParseEndpoint(t *testing.T) {
 func TestConfigChecksNameTheKey(t *testing.T) {
 	var ce *domain.ConfigError
 	err := smsvendor.Required("v", smsvendor.Field{Key: "A", Value: "a"}, smsvendor.Field{Key: "B", Value: " "}, smsvendor.Field{Key: "C"})
-	if !errors.As(err, &ce) || ce.Key != "B" || ce.Msg != "required when v is in AUTHD_SMS_PROVIDERS" {
+	if !errors.As(err, &ce) || ce.Key != "B" || ce.Msg != "required when v is in AUTHD_SMS_PROVIDERS or AUTHD_SMS_ROUTES" {
 		t.Errorf("Required = %v, want B", err)
 	}
 	if err := smsvendor.CheckTimeout("T", -1); !errors.As(err, &ce) || ce.Key != "T" {
