@@ -437,7 +437,7 @@ func TestSMSVendorsBreaker(t *testing.T) {
 		"AUTHD_SMS_BREAKER_FAILURES": "2",
 		"AUTHD_SMS_BREAKER_COOLDOWN": cooldown.String(),
 	})
-	state := `authd_sms_breaker_state{provider="tencent"}`
+	state := `authd_sms_breaker_state{provider="tencent",route="*"}`
 	wantVendorMetric(t, rig.c, state, 0)
 
 	rig.tencent.SetMode(smstest.Status(http.StatusInternalServerError))
@@ -483,7 +483,7 @@ func TestSMSVendorsBreaker(t *testing.T) {
 	if n := rig.tencent.Requests(); n != 4 {
 		t.Errorf("tencent got %d requests after closing, want 4", n)
 	}
-	wantVendorMetric(t, rig.c, `authd_sms_breaker_state{provider="aliyun"}`, 0)
+	wantVendorMetric(t, rig.c, `authd_sms_breaker_state{provider="aliyun",route="*"}`, 0)
 }
 
 func TestSMSVendorsReceipts(t *testing.T) {
