@@ -16,6 +16,7 @@ type SMSMessage struct {
 	Purpose domain.Purpose
 	Code    string        // the one-time code, or the password for PurposeInitialPassword
 	TTL     time.Duration // code lifetime, for templates that mention it
+	Locale  string        // BCP 47 language the client asked for; "" for the default
 }
 
 // SMSResult is what a successful send returns.
