@@ -6,7 +6,9 @@ import (
 
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/console"
+	"github.com/authd/authd/adapters/sms/httphook"
 	"github.com/authd/authd/adapters/sms/tencent"
+	"github.com/authd/authd/adapters/sms/twilio"
 	"github.com/authd/authd/domain"
 )
 
@@ -15,6 +17,8 @@ const (
 	ProviderConsole = console.ProviderName
 	ProviderTencent = tencent.ProviderName
 	ProviderAliyun  = aliyun.ProviderName
+	ProviderTwilio  = twilio.ProviderName
+	ProviderHTTP    = httphook.ProviderName
 )
 
 // Defaults applied through WithDefaults.
@@ -44,8 +48,10 @@ type Config struct {
 	// one probe goes through (AUTHD_SMS_BREAKER_COOLDOWN, default 30s).
 	BreakerCooldown time.Duration
 
-	Tencent tencent.Config // AUTHD_SMS_TENCENT_*
-	Aliyun  aliyun.Config  // AUTHD_SMS_ALIYUN_*
+	Tencent tencent.Config  // AUTHD_SMS_TENCENT_*
+	Aliyun  aliyun.Config   // AUTHD_SMS_ALIYUN_*
+	Twilio  twilio.Config   // AUTHD_SMS_TWILIO_*
+	HTTP    httphook.Config // AUTHD_SMS_HTTP_*
 	Console console.Config
 }
 
@@ -123,10 +129,14 @@ func (c Config) validateProvider(name string) error {
 		return c.Tencent.Validate()
 	case ProviderAliyun:
 		return c.Aliyun.Validate()
+	case ProviderTwilio:
+		return c.Twilio.Validate()
+	case ProviderHTTP:
+		return c.HTTP.Validate()
 	}
 	return &domain.ConfigError{Key: key,
 		Msg: fmt.Sprintf("unknown provider %q (want %s)", name, knownProviders)}
 }
 
 // knownProviders are the names routes may use.
-const knownProviders = "console, tencent or aliyun"
+const knownProviders = "console, tencent, aliyun, twilio or http"

@@ -16,7 +16,9 @@ func TestConfigValidate(t *testing.T) {
 		key  string
 	}{
 		{"default is console", sms.Config{}, ""},
-		{"unknown provider", sms.Config{Providers: []string{"twilio"}}, "AUTHD_SMS_PROVIDERS"},
+		{"unknown provider", sms.Config{Providers: []string{"nexmo"}}, "AUTHD_SMS_PROVIDERS"},
+		{"twilio validated", sms.Config{Providers: []string{"twilio"}}, "AUTHD_SMS_TWILIO_ACCOUNT_SID"},
+		{"http validated", sms.Config{Routes: "*=console,http"}, "AUTHD_SMS_HTTP_URL"},
 		{"listed twice", sms.Config{Providers: []string{"console", "console"}}, "AUTHD_SMS_PROVIDERS"},
 		{"listed vendor validated", sms.Config{Providers: []string{"tencent"}}, "AUTHD_SMS_TENCENT_SECRET_ID"},
 		{"aliyun validated", sms.Config{Providers: []string{"console", "aliyun"}}, "AUTHD_SMS_ALIYUN_ACCESS_KEY_ID"},

@@ -9,7 +9,9 @@ import (
 
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/console"
+	"github.com/authd/authd/adapters/sms/httphook"
 	"github.com/authd/authd/adapters/sms/tencent"
+	"github.com/authd/authd/adapters/sms/twilio"
 	"github.com/authd/authd/ports"
 )
 
@@ -76,6 +78,10 @@ func newSender(cfg Config, name string) (ports.SMS, error) {
 		return tencent.New(cfg.Tencent)
 	case ProviderAliyun:
 		return aliyun.New(cfg.Aliyun)
+	case ProviderTwilio:
+		return twilio.New(cfg.Twilio)
+	case ProviderHTTP:
+		return httphook.New(cfg.HTTP)
 	}
 	return nil, fmt.Errorf("sms: unknown provider %q", name) // Validate already refused it
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/tencent"
+	"github.com/authd/authd/adapters/sms/twilio"
 	"github.com/authd/authd/domain"
 	"github.com/authd/authd/ports"
 )
@@ -25,6 +26,7 @@ func receiptFormats() map[string]ReceiptFormat {
 	return map[string]ReceiptFormat{
 		ProviderTencent: {Parse: tencent.ParseReceipts, Answer: []byte(tencent.ReceiptAnswer)},
 		ProviderAliyun:  {Parse: aliyun.ParseReceipts, Answer: []byte(aliyun.ReceiptAnswer)},
+		ProviderTwilio:  {Parse: twilio.ParseReceipts, Answer: []byte(twilio.ReceiptAnswer)},
 	}
 }
 

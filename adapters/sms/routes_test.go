@@ -46,7 +46,7 @@ func TestConfigValidateRoutes(t *testing.T) {
 		{"routes without allowlist", "CN=console;*=console", "", ""},
 		{"every allowed region routed", "CN=console;HK,MO=console", "CN,HK,MO", ""},
 		{"star covers the rest", "CN=console;*=console", "*", ""},
-		{"unknown provider", "CN=twilio", "", "AUTHD_SMS_ROUTES"},
+		{"unknown provider", "CN=nexmo", "", "AUTHD_SMS_ROUTES"},
 		{"unconfigured provider names its key", "CN=console;*=tencent", "", "AUTHD_SMS_TENCENT_SECRET_ID"},
 		{"region the allowlist forbids", "CN=console;US=console", "CN", "AUTHD_SMS_ROUTES"},
 		{"allowed region without a route", "CN=console", "CN,HK", "AUTHD_SMS_ROUTES"},

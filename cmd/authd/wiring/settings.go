@@ -46,6 +46,18 @@ type Settings struct {
 	AliyunTemplateInitial string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD" help:"TemplateCode for initial passwords, param {\"password\"}"`
 	AliyunTimeout         time.Duration `env:"AUTHD_SMS_ALIYUN_TIMEOUT" default:"3s" help:"request timeout"`
 
+	TwilioAccountSID          string        `env:"AUTHD_SMS_TWILIO_ACCOUNT_SID" help:"Account SID (AC...)"`
+	TwilioAuthToken           string        `env:"AUTHD_SMS_TWILIO_AUTH_TOKEN" secret:"true" help:"Auth token; also checks status callbacks' X-Twilio-Signature"`
+	TwilioMessagingServiceSID string        `env:"AUTHD_SMS_TWILIO_MESSAGING_SERVICE_SID" help:"Messaging Service SID (MG...) to send from; or AUTHD_SMS_TWILIO_FROM"`
+	TwilioFrom                string        `env:"AUTHD_SMS_TWILIO_FROM" help:"sender number (E.164) or alphanumeric id, when no Messaging Service"`
+	TwilioStatusCallback      string        `env:"AUTHD_SMS_TWILIO_STATUS_CALLBACK" help:"delivery receipt URL, e.g. https://auth.example.com/v1/sms/receipts/twilio?secret=..."`
+	TwilioBaseURL             string        `env:"AUTHD_SMS_TWILIO_BASE_URL" default:"https://api.twilio.com" help:"API base URL (a local fake in tests)"`
+	TwilioTimeout             time.Duration `env:"AUTHD_SMS_TWILIO_TIMEOUT" default:"3s" help:"request timeout"`
+
+	HTTPSMSURL     string        `env:"AUTHD_SMS_HTTP_URL" help:"operator URL the http provider POSTs messages to"`
+	HTTPSMSSecret  string        `env:"AUTHD_SMS_HTTP_SECRET" secret:"true" help:"Standard Webhooks signing secret, whsec_<base64>"`
+	HTTPSMSTimeout time.Duration `env:"AUTHD_SMS_HTTP_TIMEOUT" default:"3s" help:"request timeout"`
+
 	CodeLength      int           `env:"AUTHD_CODE_LENGTH" default:"6" help:"digits (4..10)"`
 	CodeTTL         time.Duration `env:"AUTHD_CODE_TTL" default:"5m" help:"code lifetime"`
 	CodeResendAfter time.Duration `env:"AUTHD_CODE_RESEND_AFTER" default:"60s" help:"cooldown per phone and purpose"`

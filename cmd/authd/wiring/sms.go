@@ -6,7 +6,9 @@ import (
 	"github.com/authd/authd/adapters/sms"
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/console"
+	"github.com/authd/authd/adapters/sms/httphook"
 	"github.com/authd/authd/adapters/sms/tencent"
+	"github.com/authd/authd/adapters/sms/twilio"
 )
 
 // SMSConfig maps the AUTHD_SMS_* settings; the console provider writes its
@@ -26,6 +28,11 @@ func SMSConfig(s Settings, stdout io.Writer) sms.Config {
 			TemplateLogin: s.TencentTemplateLogin, TemplateResetPassword: s.TencentTemplateReset,
 			TemplateInitialPassword: s.TencentTemplateInitial, Timeout: s.TencentTimeout,
 		},
+		Twilio: twilio.Config{
+			AccountSID: s.TwilioAccountSID, AuthToken: s.TwilioAuthToken, MessagingServiceSID: s.TwilioMessagingServiceSID,
+			From: s.TwilioFrom, StatusCallback: s.TwilioStatusCallback, BaseURL: s.TwilioBaseURL, Timeout: s.TwilioTimeout,
+		},
+		HTTP: httphook.Config{URL: s.HTTPSMSURL, Secret: s.HTTPSMSSecret, Timeout: s.HTTPSMSTimeout},
 		Aliyun: aliyun.Config{
 			AccessKeyID: s.AliyunAccessKeyID, AccessKeySecret: s.AliyunAccessKeySecret,
 			SignName: s.AliyunSignName, Region: s.AliyunRegion, Endpoint: s.AliyunEndpoint,
