@@ -16,6 +16,7 @@ import (
 type RequestCodeInput struct {
 	Phone   string
 	Purpose string
+	Locale  string // BCP 47 language for the text; malformed or empty: the default
 	Client  Client
 }
 
@@ -89,7 +90,8 @@ func (uc *RequestCode) Handle(ctx context.Context, in RequestCodeInput) (Request
 	if !deliver {
 		return res, nil
 	}
-	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: purpose, Code: code, TTL: uc.cfg.Code.TTL}
+	msg := ports.SMSMessage{ID: uc.ids.NewID(), Phone: phone, Purpose: purpose, Code: code, TTL: uc.cfg.Code.TTL,
+		Locale: cleanLocale(in.Locale)}
 	if purpose == domain.PurposeResetPassword {
 		// A reset answer must not depend on registration, and only a
 		// registered phone is texted: the vendor's time, and any vendor
@@ -149,4 +151,19 @@ func deliveryError(err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %w", domain.ErrSMSDeliveryFailed, err)
+}
+
+// cleanLocale keeps a plausible BCP 47 tag (letters, digits and hyphens, at
+// most 35 characters) and drops anything else: a language choice is a
+// preference, never a reason to refuse a code.
+func cleanLocale(s string) string {
+	if len(s) > 35 {
+		return ""
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return ""
+		}
+	}
+	return s
 }

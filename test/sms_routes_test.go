@@ -91,6 +91,7 @@ func TestSMSRoutesPerRegion(t *testing.T) {
 		"AUTHD_SMS_TWILIO_BASE_URL":              tw.URL,
 		"AUTHD_SMS_HTTP_URL":                     hook.URL,
 		"AUTHD_SMS_HTTP_SECRET":                  hookSecret,
+		"AUTHD_SMS_TEXTS":                        "login.fr=Code {code}",
 	})
 
 	cn := newPhone()
@@ -117,9 +118,12 @@ func TestSMSRoutesPerRegion(t *testing.T) {
 	// breaker opens there only; CN and HK are untouched.
 	tw.SetMode(smstest.CallError("20500", http.StatusInternalServerError))
 	const us2 = "+14155552672"
-	rig.sendOK(t, us2)
+	if r := rig.c.Post("/v1/sms/codes", map[string]string{"phone": us2, "locale": "fr-CA"}); r.Status != http.StatusAccepted {
+		t.Fatalf("request code: %d %s", r.Status, r.Raw)
+	}
 	p := hook.last(t)
-	if p.Phone != us2 || p.Purpose != "login" || p.TTLSeconds != 300 || codeInText.FindString(p.Text) != p.Code {
+	if p.Phone != us2 || p.Purpose != "login" || p.TTLSeconds != 300 || p.Locale != "fr-CA" ||
+		p.Text != "Code "+p.Code {
 		t.Errorf("hook payload %+v", p)
 	}
 	rig.loginWith(t, us2, p.Code, http.StatusCreated)

@@ -51,11 +51,13 @@ func (s *Server) requestCode(c *fiber.Ctx) error {
 	var in struct {
 		Phone   string `json:"phone"`
 		Purpose string `json:"purpose"`
+		Locale  string `json:"locale"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	res, err := s.UseCases.RequestCode.Handle(c.UserContext(), app.RequestCodeInput{Phone: in.Phone, Purpose: in.Purpose, Client: s.client(c)})
+	res, err := s.UseCases.RequestCode.Handle(c.UserContext(), app.RequestCodeInput{Phone: in.Phone, Purpose: in.Purpose,
+		Locale: in.Locale, Client: s.client(c)})
 	purpose := string(res.Purpose)
 	if err != nil {
 		purpose = "unknown"

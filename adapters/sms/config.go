@@ -7,6 +7,7 @@ import (
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/console"
 	"github.com/authd/authd/adapters/sms/httphook"
+	"github.com/authd/authd/adapters/sms/smstext"
 	"github.com/authd/authd/adapters/sms/tencent"
 	"github.com/authd/authd/adapters/sms/twilio"
 	"github.com/authd/authd/domain"
@@ -53,6 +54,8 @@ type Config struct {
 	Twilio  twilio.Config   // AUTHD_SMS_TWILIO_*
 	HTTP    httphook.Config // AUTHD_SMS_HTTP_*
 	Console console.Config
+	// Text renders free-text messages (twilio, http, console).
+	Text smstext.Config
 }
 
 // WithDefaults fills the optional fields left empty.
@@ -104,6 +107,12 @@ func (c Config) Validate() error {
 	}
 	if err := checkRegions(routes, c.AllowedRegions); err != nil {
 		return err
+	}
+	if err := (smstext.Config{AndroidAppHash: c.Text.AndroidAppHash}).Validate(); err != nil {
+		return &domain.ConfigError{Key: "AUTHD_SMS_ANDROID_APP_HASH", Msg: err.Error()}
+	}
+	if err := (smstext.Config{WebOTPDomain: c.Text.WebOTPDomain}).Validate(); err != nil {
+		return &domain.ConfigError{Key: "AUTHD_SMS_WEBOTP_DOMAIN", Msg: err.Error()}
 	}
 	switch {
 	case c.Budget < 0:

@@ -71,6 +71,7 @@ func Build(cfg Config, env Options) (*Router, error) {
 }
 
 func newSender(cfg Config, name string) (ports.SMS, error) {
+	cfg.Console.Text, cfg.Twilio.Text, cfg.HTTP.Text = cfg.Text, cfg.Text, cfg.Text
 	switch name {
 	case ProviderConsole:
 		return console.New(cfg.Console), nil

@@ -105,3 +105,28 @@ func TestMigrateAndUsersDisableEnable(t *testing.T) {
 		t.Fatalf("unknown user: %d %q", code, errOut.String())
 	}
 }
+
+func TestSMSTestSendRendersTheLocaleThroughTheRoute(t *testing.T) {
+	tw := smstest.NewTwilio(t, smstest.DefaultTwilioAccount())
+	cfg := tw.Config()
+	env := []string{
+		"AUTHD_SMS_ROUTES=CN=console;*=twilio", "AUTHD_SMS_ALLOWED_REGIONS=*",
+		"AUTHD_SMS_TWILIO_ACCOUNT_SID=" + cfg.AccountSID, "AUTHD_SMS_TWILIO_AUTH_TOKEN=" + cfg.AuthToken,
+		"AUTHD_SMS_TWILIO_MESSAGING_SERVICE_SID=" + cfg.MessagingServiceSID, "AUTHD_SMS_TWILIO_BASE_URL=" + tw.URL,
+		"AUTHD_SMS_TEXTS=login.fr=Votre code est {code}.;login.en=Code {code}",
+		"AUTHD_SMS_WEBOTP_DOMAIN=auth.example.com",
+	}
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"sms", "test-send", "--phone", "+14155552671", "--locale", "fr-CA"}, env, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	msg, ok := tw.Last()
+	if !ok || !strings.HasPrefix(msg.Template, "Votre code est ") ||
+		!strings.HasSuffix(msg.Template, "\n\n@auth.example.com #"+msg.Template[len("Votre code est "):len("Votre code est ")+6]) {
+		t.Fatalf("twilio got %q", msg.Template)
+	}
+	if !strings.Contains(out.String(), `route "*" for region US`) || !strings.Contains(out.String(), "via twilio") {
+		t.Errorf("command printed %q", out.String())
+	}
+}

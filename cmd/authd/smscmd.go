@@ -21,12 +21,13 @@ import (
 // configured vendor(s), for operators checking credentials and templates.
 func smsCommand(ctx context.Context, s wiring.Settings, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "test-send" {
-		return usageError("usage: authd sms test-send --phone PHONE [--provider NAME] [--purpose login|reset_password]")
+		return usageError("usage: authd sms test-send --phone PHONE [--provider NAME] [--locale TAG] [--purpose login|reset_password]")
 	}
 	fs := flag.NewFlagSet("sms test-send", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	phoneArg := fs.String("phone", "", "phone number to text")
-	provider := fs.String("provider", "", "one provider to use (default: the configured failover list)")
+	provider := fs.String("provider", "", "one provider to use (default: the route for the phone's region)")
+	locale := fs.String("locale", "", "BCP 47 language of the text, e.g. zh-CN (default: the region's, then en)")
 	purpose := fs.String("purpose", "login", "template to use: login or reset_password")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageError(err.Error())
@@ -43,7 +44,10 @@ func smsCommand(ctx context.Context, s wiring.Settings, args []string, stdout io
 	if err != nil {
 		return usageError("--purpose must be login or reset_password")
 	}
-	cfg := wiring.SMSConfig(s, stdout)
+	cfg, err := wiring.SMSConfig(s, stdout)
+	if err != nil {
+		return err
+	}
 	if *provider != "" {
 		cfg.Providers, cfg.Routes = []string{*provider}, ""
 	}
@@ -61,8 +65,10 @@ func smsCommand(ctx context.Context, s wiring.Settings, args []string, stdout io
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.WithDefaults().Budget+time.Second)
 	defer cancel()
-	res, err := sender.Send(ctx, ports.SMSMessage{ID: fmt.Sprintf("test-%d", time.Now().UnixNano()),
-		Phone: phone, Purpose: p, Code: code, TTL: s.CodeTTL})
+	msg := ports.SMSMessage{ID: fmt.Sprintf("test-%d", time.Now().UnixNano()),
+		Phone: phone, Purpose: p, Code: code, TTL: s.CodeTTL, Locale: *locale}
+	fmt.Fprintf(stdout, "route %q for region %s; free-text providers send:\n%s\n", sender.RouteName(phone.Region), phone.Region, cfg.Text.Render(msg))
+	res, err := sender.Send(ctx, msg)
 	if err != nil {
 		return fmt.Errorf("send to %s failed: %w", phone.E164, err)
 	}

@@ -27,10 +27,10 @@ const DefaultTimeout = 3 * time.Second
 
 // Config configures the http provider.
 type Config struct {
-	URL     string        // AUTHD_SMS_HTTP_URL: where messages are POSTed
-	Secret  string        // AUTHD_SMS_HTTP_SECRET: whsec_<base64> signing key
-	Timeout time.Duration // AUTHD_SMS_HTTP_TIMEOUT, default 3s
-	Texts   smstext.Texts // the text member, per purpose
+	URL     string         // AUTHD_SMS_HTTP_URL: where messages are POSTed
+	Secret  string         // AUTHD_SMS_HTTP_SECRET: whsec_<base64> signing key
+	Timeout time.Duration  // AUTHD_SMS_HTTP_TIMEOUT, default 3s
+	Text    smstext.Config // the message text; set by the sms package from AUTHD_SMS_TEXTS and friends
 }
 
 // Validate names the first missing or malformed variable.
@@ -91,7 +91,7 @@ func (s *Sender) Close() { s.transport.CloseIdleConnections() }
 // {"id"} is the vendor's message id; anything else is a provider failure.
 func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResult, error) {
 	body, err := json.Marshal(Payload{ID: msg.ID, Phone: msg.Phone.E164, Purpose: string(msg.Purpose), Code: msg.Code,
-		Locale: msg.Locale, TTLSeconds: int(msg.TTL.Seconds()), Text: smstext.Render(s.cfg.Texts, msg)})
+		Locale: msg.Locale, TTLSeconds: int(msg.TTL.Seconds()), Text: s.cfg.Text.Render(msg)})
 	if err != nil {
 		return ports.SMSResult{}, failed("authd.Error", err)
 	}

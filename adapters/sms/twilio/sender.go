@@ -38,8 +38,8 @@ type Config struct {
 	// BaseURL replaces https://api.twilio.com, for a local fake
 	// (AUTHD_SMS_TWILIO_BASE_URL).
 	BaseURL string
-	Timeout time.Duration // AUTHD_SMS_TWILIO_TIMEOUT, default 3s
-	Texts   smstext.Texts
+	Timeout time.Duration  // AUTHD_SMS_TWILIO_TIMEOUT, default 3s
+	Text    smstext.Config // the message text; set by the sms package from AUTHD_SMS_TEXTS and friends
 }
 
 // Validate names the first missing or malformed variable.
@@ -97,7 +97,7 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 
 	params := &twapi.CreateMessageParams{}
 	params.SetTo(msg.Phone.E164)
-	params.SetBody(smstext.Render(s.cfg.Texts, msg))
+	params.SetBody(s.cfg.Text.Render(msg))
 	if s.cfg.MessagingServiceSID != "" {
 		params.SetMessagingServiceSid(s.cfg.MessagingServiceSID)
 	} else {

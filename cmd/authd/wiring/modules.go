@@ -42,7 +42,10 @@ func Modules(s Settings, stdout io.Writer) (fx.Option, error) {
 		}
 		codes = rediscode.Module(rc)
 	}
-	smsCfg := SMSConfig(s, stdout)
+	smsCfg, err := SMSConfig(s, stdout)
+	if err != nil {
+		return nil, err
+	}
 	jwtCfg := JWTConfig(s)
 	tokens, err := jwtModule(s, jwtCfg)
 	if err != nil {

@@ -18,6 +18,10 @@ type Settings struct {
 
 	SMSProviders       []string      `env:"AUTHD_SMS_PROVIDERS" default:"console" help:"ordered failover list: console, tencent, aliyun"`
 	SMSRoutes          string        `env:"AUTHD_SMS_ROUTES" help:"failover list per region, e.g. CN=tencent,aliyun;HK,MO,TW=aliyun;*=console; empty: AUTHD_SMS_PROVIDERS for every region"`
+	SMSTexts           string        `env:"AUTHD_SMS_TEXTS" help:"free-text messages per purpose and locale: login.zh-CN=您的验证码是{code}，{minutes}分钟内有效; entries split by ; or newlines"`
+	SMSRegionLocales   string        `env:"AUTHD_SMS_REGION_LOCALES" help:"default locale per destination region, e.g. CN=zh-CN;HK,MO,TW=zh-HK"`
+	SMSWebOTPDomain    string        `env:"AUTHD_SMS_WEBOTP_DOMAIN" help:"adds the WebOTP last line @domain #code to free-text messages"`
+	SMSAndroidAppHash  string        `env:"AUTHD_SMS_ANDROID_APP_HASH" help:"11-character app hash for Android's SMS Retriever, added to free-text messages"`
 	SMSDefaultRegion   string        `env:"AUTHD_SMS_DEFAULT_REGION" default:"CN" help:"region for national-format numbers"`
 	SMSAllowedRegions  string        `env:"AUTHD_SMS_ALLOWED_REGIONS" default:"CN" help:"comma list of ISO regions that may receive codes, or *"`
 	SMSBudget          time.Duration `env:"AUTHD_SMS_BUDGET" default:"5s" help:"total time one send may take across every vendor"`

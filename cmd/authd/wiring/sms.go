@@ -7,14 +7,26 @@ import (
 	"github.com/authd/authd/adapters/sms/aliyun"
 	"github.com/authd/authd/adapters/sms/console"
 	"github.com/authd/authd/adapters/sms/httphook"
+	"github.com/authd/authd/adapters/sms/smstext"
 	"github.com/authd/authd/adapters/sms/tencent"
 	"github.com/authd/authd/adapters/sms/twilio"
+	"github.com/authd/authd/domain"
 )
 
 // SMSConfig maps the AUTHD_SMS_* settings; the console provider writes its
 // code lines to stdout, beside the server's own log.
-func SMSConfig(s Settings, stdout io.Writer) sms.Config {
+func SMSConfig(s Settings, stdout io.Writer) (sms.Config, error) {
+	texts, err := smstext.Parse(s.SMSTexts)
+	if err != nil {
+		return sms.Config{}, &domain.ConfigError{Key: "AUTHD_SMS_TEXTS", Msg: err.Error()}
+	}
+	locales, err := smstext.ParseRegionLocales(s.SMSRegionLocales)
+	if err != nil {
+		return sms.Config{}, &domain.ConfigError{Key: "AUTHD_SMS_REGION_LOCALES", Msg: err.Error()}
+	}
 	return sms.Config{
+		Text: smstext.Config{Texts: texts, RegionLocales: locales, WebOTPDomain: s.SMSWebOTPDomain,
+			AndroidAppHash: s.SMSAndroidAppHash},
 		Providers:       s.SMSProviders,
 		Routes:          s.SMSRoutes,
 		AllowedRegions:  s.SMSAllowedRegions,
@@ -39,5 +51,5 @@ func SMSConfig(s Settings, stdout io.Writer) sms.Config {
 			TemplateLogin: s.AliyunTemplateLogin, TemplateResetPassword: s.AliyunTemplateReset,
 			TemplateInitialPassword: s.AliyunTemplateInitial, Timeout: s.AliyunTimeout,
 		},
-	}
+	}, nil
 }
