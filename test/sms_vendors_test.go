@@ -54,6 +54,7 @@ func startVendorRig(t *testing.T, extra map[string]string) *vendorRig {
 		"AUTHD_SMS_TENCENT_TEMPLATE_LOGIN":          tcfg.TemplateLogin,
 		"AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD": tcfg.TemplateResetPassword,
 		"AUTHD_SMS_TENCENT_TIMEOUT":                 vendorTimeout.String(),
+		"AUTHD_SMS_TENCENT_INTL_TEMPLATE_LOGIN":     tcfg.IntlTemplateLogin,
 
 		"AUTHD_SMS_ALIYUN_ACCESS_KEY_ID":           acfg.AccessKeyID,
 		"AUTHD_SMS_ALIYUN_ACCESS_KEY_SECRET":       acfg.AccessKeySecret,
@@ -62,6 +63,8 @@ func startVendorRig(t *testing.T, extra map[string]string) *vendorRig {
 		"AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN":          acfg.TemplateLogin,
 		"AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD": acfg.TemplateResetPassword,
 		"AUTHD_SMS_ALIYUN_TIMEOUT":                 vendorTimeout.String(),
+		"AUTHD_SMS_ALIYUN_INTL_SIGN_NAME":          acfg.IntlSignName,
+		"AUTHD_SMS_ALIYUN_INTL_TEMPLATE_LOGIN":     acfg.IntlTemplateLogin,
 	}
 	for k, v := range extra {
 		env[k] = v

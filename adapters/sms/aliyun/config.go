@@ -24,10 +24,15 @@ type Config struct {
 	// Endpoint is a host[:port] reached over https, or a URL whose http://
 	// scheme points the SDK at a local fake (AUTHD_SMS_ALIYUN_ENDPOINT).
 	Endpoint                string
-	TemplateLogin           string        // AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN
-	TemplateResetPassword   string        // AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD
-	TemplateInitialPassword string        // AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD, optional
-	Timeout                 time.Duration // AUTHD_SMS_ALIYUN_TIMEOUT, default 3s
+	TemplateLogin           string // AUTHD_SMS_ALIYUN_TEMPLATE_LOGIN
+	TemplateResetPassword   string // AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD
+	TemplateInitialPassword string // AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD, optional
+	// International scope (numbers outside the mainland, HK/MO/TW
+	// included): Aliyun approves these templates and signatures apart.
+	IntlSignName              string        // AUTHD_SMS_ALIYUN_INTL_SIGN_NAME; empty: SignName
+	IntlTemplateLogin         string        // AUTHD_SMS_ALIYUN_INTL_TEMPLATE_LOGIN; empty: no international login codes
+	IntlTemplateResetPassword string        // AUTHD_SMS_ALIYUN_INTL_TEMPLATE_RESET_PASSWORD
+	Timeout                   time.Duration // AUTHD_SMS_ALIYUN_TIMEOUT, default 3s
 }
 
 // WithDefaults fills the optional fields left empty.

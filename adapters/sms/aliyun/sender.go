@@ -66,6 +66,9 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 	req.SetConnectTimeout(s.cfg.Timeout)
 	req.PhoneNumbers = phoneNumber(msg.Phone)
 	req.SignName = s.cfg.SignName
+	if international(msg.Phone) && s.cfg.IntlSignName != "" {
+		req.SignName = s.cfg.IntlSignName
+	}
 	req.TemplateCode = template
 	req.TemplateParam = string(paramJSON)
 	req.OutId = msg.ID
@@ -92,6 +95,15 @@ func (s *Sender) client(ctx context.Context) (*dysmsapi.Client, error) {
 
 // template picks the template code and its parameters for the purpose.
 func (s *Sender) template(msg ports.SMSMessage) (string, map[string]string) {
+	if international(msg.Phone) {
+		switch msg.Purpose {
+		case domain.PurposeLogin:
+			return s.cfg.IntlTemplateLogin, map[string]string{"code": msg.Code}
+		case domain.PurposeResetPassword:
+			return s.cfg.IntlTemplateResetPassword, map[string]string{"code": msg.Code}
+		}
+		return "", nil
+	}
 	switch msg.Purpose {
 	case domain.PurposeLogin:
 		return s.cfg.TemplateLogin, map[string]string{"code": msg.Code}
@@ -122,3 +134,7 @@ type ctxTransport struct {
 func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(r.WithContext(t.ctx))
 }
+
+// international reports whether p is outside the mainland, where Aliyun
+// wants its international templates and signature.
+func international(p domain.Phone) bool { return !strings.HasPrefix(p.E164, "+86") }

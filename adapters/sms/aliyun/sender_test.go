@@ -38,11 +38,14 @@ func TestSendDeliversEachPurpose(t *testing.T) {
 		purpose       domain.Purpose
 		e164, phone   string
 		template, key string
+		sign          string
 	}{
-		{domain.PurposeLogin, "+8613711112222", "13711112222", "SMS_100001", "code"},
-		{domain.PurposeResetPassword, "+8613711112222", "13711112222", "SMS_100002", "code"},
-		{domain.PurposeInitialPassword, "+8613711112222", "13711112222", "SMS_100003", "password"},
-		{domain.PurposeLogin, "+85251234567", "85251234567", "SMS_100001", "code"},
+		{domain.PurposeLogin, "+8613711112222", "13711112222", "SMS_100001", "code", "authd"},
+		{domain.PurposeResetPassword, "+8613711112222", "13711112222", "SMS_100002", "code", "authd"},
+		{domain.PurposeInitialPassword, "+8613711112222", "13711112222", "SMS_100003", "password", "authd"},
+		// Outside the mainland: the international template and signature.
+		{domain.PurposeLogin, "+85251234567", "85251234567", "SMS_200001", "code", "authd intl"},
+		{domain.PurposeResetPassword, "+85251234567", "85251234567", "SMS_200002", "code", "authd intl"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.purpose)+tt.e164, func(t *testing.T) {
@@ -55,7 +58,7 @@ func TestSendDeliversEachPurpose(t *testing.T) {
 			}
 			got, _ := fake.Last()
 			if got.Template != tt.template || got.Code != "123456" || got.Phone != tt.phone ||
-				got.Ref != "msg-0001" || got.SignName != "authd" {
+				got.Ref != "msg-0001" || got.SignName != tt.sign {
 				t.Errorf("vendor got %+v", got)
 			}
 		})

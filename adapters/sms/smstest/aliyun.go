@@ -20,6 +20,9 @@ type AliyunAccount struct {
 	// Approved templates: login and reset take {"code"}, the initial
 	// password one {"password"}.
 	TemplateLogin, TemplateResetPassword, TemplateInitialPassword string
+	// International templates and signature, the only ones allowed for
+	// numbers outside the mainland (PhoneNumbers with a country code).
+	IntlSignName, IntlTemplateLogin, IntlTemplateResetPassword string
 }
 
 // DefaultAliyunAccount is a ready test account.
@@ -28,6 +31,7 @@ func DefaultAliyunAccount() AliyunAccount {
 		AccessKeyID: "LTAItest00000000", AccessKeySecret: "aliyun-test-secret-0123456789",
 		SignName:      "authd",
 		TemplateLogin: "SMS_100001", TemplateResetPassword: "SMS_100002", TemplateInitialPassword: "SMS_100003",
+		IntlSignName: "authd intl", IntlTemplateLogin: "SMS_200001", IntlTemplateResetPassword: "SMS_200002",
 	}
 }
 
@@ -57,6 +61,8 @@ func (s *Aliyun) Config() aliyun.Config {
 		Region: "cn-hangzhou", Endpoint: s.URL,
 		TemplateLogin: s.acct.TemplateLogin, TemplateResetPassword: s.acct.TemplateResetPassword,
 		TemplateInitialPassword: s.acct.TemplateInitialPassword, Timeout: 2 * time.Second,
+		IntlSignName: s.acct.IntlSignName, IntlTemplateLogin: s.acct.IntlTemplateLogin,
+		IntlTemplateResetPassword: s.acct.IntlTemplateResetPassword,
 	}
 }
 
@@ -118,11 +124,25 @@ func (s *Aliyun) checkFields(q url.Values) string {
 	if q.Get("OutId") == "" {
 		s.t.Errorf("fake aliyun: OutId missing")
 	}
-	if q.Get("SignName") != s.acct.SignName {
+	// Mainland numbers go without 86: eleven digits starting with 1.
+	phone := q.Get("PhoneNumbers")
+	if len(phone) < 7 || len(phone) > 15 || strings.Trim(phone, "0123456789") != "" ||
+		(strings.HasPrefix(phone, "1") && len(phone) != 11) {
+		return "isv.MOBILE_NUMBER_ILLEGAL"
+	}
+	intl := !(len(phone) == 11 && strings.HasPrefix(phone, "1"))
+	sign := s.acct.SignName
+	if intl && s.acct.IntlSignName != "" {
+		sign = s.acct.IntlSignName
+	}
+	if q.Get("SignName") != sign {
 		return "isv.SMS_SIGNATURE_ILLEGAL"
 	}
 	key := map[string]string{s.acct.TemplateLogin: "code", s.acct.TemplateResetPassword: "code",
 		s.acct.TemplateInitialPassword: "password"}
+	if intl {
+		key = map[string]string{s.acct.IntlTemplateLogin: "code", s.acct.IntlTemplateResetPassword: "code"}
+	}
 	want, ok := key[q.Get("TemplateCode")]
 	if !ok || q.Get("TemplateCode") == "" {
 		return "isv.SMS_TEMPLATE_ILLEGAL"
@@ -133,11 +153,6 @@ func (s *Aliyun) checkFields(q url.Values) string {
 	}
 	if params[want] == "" || len(params) != 1 {
 		return "isv.TEMPLATE_MISSING_PARAMETERS"
-	}
-	phone := q.Get("PhoneNumbers")
-	if len(phone) < 7 || len(phone) > 15 || strings.Trim(phone, "0123456789") != "" ||
-		(strings.HasPrefix(phone, "1") && len(phone) != 11) {
-		return "isv.MOBILE_NUMBER_ILLEGAL"
 	}
 	return ""
 }

@@ -19,6 +19,9 @@ type TencentAccount struct {
 	// Approved templates: login and reset take [code, ttl_minutes], the
 	// initial password one [password].
 	TemplateLogin, TemplateResetPassword, TemplateInitialPassword string
+	// International templates ([code, ttl_minutes]), the only ones allowed
+	// for numbers outside +86; the signature is optional there.
+	IntlTemplateLogin, IntlTemplateResetPassword string
 }
 
 // DefaultTencentAccount is a ready test account.
@@ -27,6 +30,7 @@ func DefaultTencentAccount() TencentAccount {
 		SecretID: "AKIDtest0000000000000000000000000000", SecretKey: "tencent-test-secret-key-0123456789",
 		SDKAppID: "1400000001", SignName: "authd",
 		TemplateLogin: "100001", TemplateResetPassword: "100002", TemplateInitialPassword: "100003",
+		IntlTemplateLogin: "200001", IntlTemplateResetPassword: "200002",
 	}
 }
 
@@ -55,6 +59,7 @@ func (s *Tencent) Config() tencent.Config {
 		SignName: s.acct.SignName, Endpoint: s.URL, Region: "ap-guangzhou",
 		TemplateLogin: s.acct.TemplateLogin, TemplateResetPassword: s.acct.TemplateResetPassword,
 		TemplateInitialPassword: s.acct.TemplateInitialPassword, Timeout: 2 * time.Second,
+		IntlTemplateLogin: s.acct.IntlTemplateLogin, IntlTemplateResetPassword: s.acct.IntlTemplateResetPassword,
 	}
 }
 
@@ -124,10 +129,14 @@ func (s *Tencent) checkFields(req tencentRequest) string {
 	if req.SmsSdkAppId != s.acct.SDKAppID {
 		return "UnauthorizedOperation.SmsSdkAppIdVerifyFail"
 	}
-	if req.SignName != s.acct.SignName {
+	intl := !strings.HasPrefix(req.PhoneNumberSet[0], "+86")
+	if req.SignName != s.acct.SignName && !(intl && req.SignName == "") {
 		return "FailedOperation.SignatureIncorrectOrUnapproved"
 	}
 	want := map[string]int{s.acct.TemplateLogin: 2, s.acct.TemplateResetPassword: 2, s.acct.TemplateInitialPassword: 1}
+	if intl {
+		want = map[string]int{s.acct.IntlTemplateLogin: 2, s.acct.IntlTemplateResetPassword: 2}
+	}
 	n, ok := want[req.TemplateId]
 	if !ok || req.TemplateId == "" {
 		return "FailedOperation.TemplateIncorrectOrUnapproved"

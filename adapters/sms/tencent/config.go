@@ -24,10 +24,15 @@ type Config struct {
 	// Endpoint is host[:port], or a URL whose http:// scheme points the SDK
 	// at a local fake (AUTHD_SMS_TENCENT_ENDPOINT).
 	Endpoint                string
-	TemplateLogin           string        // AUTHD_SMS_TENCENT_TEMPLATE_LOGIN
-	TemplateResetPassword   string        // AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD
-	TemplateInitialPassword string        // AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD, optional
-	Timeout                 time.Duration // AUTHD_SMS_TENCENT_TIMEOUT, default 3s
+	TemplateLogin           string // AUTHD_SMS_TENCENT_TEMPLATE_LOGIN
+	TemplateResetPassword   string // AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD
+	TemplateInitialPassword string // AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD, optional
+	// International/HK-MO-TW scope: only international templates may be
+	// sent outside the mainland; the signature is optional there.
+	IntlSignName              string        // AUTHD_SMS_TENCENT_INTL_SIGN_NAME; empty: none sent
+	IntlTemplateLogin         string        // AUTHD_SMS_TENCENT_INTL_TEMPLATE_LOGIN; empty: no international login codes
+	IntlTemplateResetPassword string        // AUTHD_SMS_TENCENT_INTL_TEMPLATE_RESET_PASSWORD
+	Timeout                   time.Duration // AUTHD_SMS_TENCENT_TIMEOUT, default 3s
 }
 
 // WithDefaults fills the optional fields left empty.

@@ -65,7 +65,11 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 	}
 	req := tcsms.NewSendSmsRequest()
 	req.SmsSdkAppId = &s.cfg.SDKAppID
-	req.SignName = &s.cfg.SignName
+	if !international(msg.Phone) {
+		req.SignName = &s.cfg.SignName
+	} else if s.cfg.IntlSignName != "" {
+		req.SignName = &s.cfg.IntlSignName
+	}
 	req.TemplateId = &template
 	req.TemplateParamSet = common.StringPtrs(params)
 	req.PhoneNumberSet = common.StringPtrs([]string{msg.Phone.E164})
@@ -91,6 +95,15 @@ func (s *Sender) Send(ctx context.Context, msg ports.SMSMessage) (ports.SMSResul
 // template picks the template and its parameters for the purpose: code
 // templates take [code, ttl_minutes], the initial password one [password].
 func (s *Sender) template(msg ports.SMSMessage) (string, []string) {
+	if international(msg.Phone) {
+		switch msg.Purpose {
+		case domain.PurposeLogin:
+			return s.cfg.IntlTemplateLogin, []string{msg.Code, ttlMinutes(msg.TTL)}
+		case domain.PurposeResetPassword:
+			return s.cfg.IntlTemplateResetPassword, []string{msg.Code, ttlMinutes(msg.TTL)}
+		}
+		return "", nil
+	}
 	switch msg.Purpose {
 	case domain.PurposeLogin:
 		return s.cfg.TemplateLogin, []string{msg.Code, ttlMinutes(msg.TTL)}
@@ -117,3 +130,7 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// international reports whether p is outside the mainland (HK, MO and TW
+// included), where Tencent accepts only international templates.
+func international(p domain.Phone) bool { return !strings.HasPrefix(p.E164, "+86") }

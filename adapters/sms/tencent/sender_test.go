@@ -196,3 +196,37 @@ func TestMissingTemplateIsAProviderFailure(t *testing.T) {
 		t.Errorf("vendor was called %d times", fake.Requests())
 	}
 }
+
+// Outside the mainland only international templates are accepted, and the
+// mainland signature is not sent.
+func TestSendUsesInternationalTemplatesOutsideTheMainland(t *testing.T) {
+	fake := smstest.NewTencent(t, smstest.DefaultTencentAccount())
+	s, err := tencent.New(fake.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	for purpose, want := range map[domain.Purpose]string{domain.PurposeLogin: "200001", domain.PurposeResetPassword: "200002"} {
+		msg := ports.SMSMessage{ID: "msg-1", Phone: domain.Phone{E164: "+85251234567", Region: "HK"},
+			Purpose: purpose, Code: "123456", TTL: 5 * time.Minute}
+		if _, err := s.Send(context.Background(), msg); err != nil {
+			t.Fatalf("%s: %v", purpose, err)
+		}
+		got, _ := fake.Last()
+		if got.Template != want || got.SignName != "" || got.Phone != "+85251234567" {
+			t.Errorf("%s: vendor got %+v", purpose, got)
+		}
+	}
+	cfg := fake.Config()
+	cfg.IntlTemplateLogin = ""
+	s2, err := tencent.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s2.Close)
+	_, err = s2.Send(context.Background(), ports.SMSMessage{ID: "m", Phone: domain.Phone{E164: "+85251234567", Region: "HK"},
+		Purpose: domain.PurposeLogin, Code: "123456", TTL: time.Minute})
+	if se, ok := ports.AsSendError(err); !ok || se.Kind != ports.SendProviderFailed {
+		t.Errorf("no international template: err = %v, want a provider failure (fail over)", err)
+	}
+}

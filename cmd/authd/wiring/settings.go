@@ -39,6 +39,9 @@ type Settings struct {
 	TencentTemplateReset   string        `env:"AUTHD_SMS_TENCENT_TEMPLATE_RESET_PASSWORD" help:"TemplateId for reset codes"`
 	TencentTemplateInitial string        `env:"AUTHD_SMS_TENCENT_TEMPLATE_INITIAL_PASSWORD" help:"TemplateId for initial passwords, params [password]"`
 	TencentTimeout         time.Duration `env:"AUTHD_SMS_TENCENT_TIMEOUT" default:"3s" help:"request timeout"`
+	TencentIntlSignName    string        `env:"AUTHD_SMS_TENCENT_INTL_SIGN_NAME" help:"international/HK-MO-TW signature (optional there)"`
+	TencentIntlTemplLogin  string        `env:"AUTHD_SMS_TENCENT_INTL_TEMPLATE_LOGIN" help:"international TemplateId for login codes outside +86, params [code, ttl_minutes]"`
+	TencentIntlTemplReset  string        `env:"AUTHD_SMS_TENCENT_INTL_TEMPLATE_RESET_PASSWORD" help:"international TemplateId for reset codes"`
 
 	AliyunAccessKeyID     string        `env:"AUTHD_SMS_ALIYUN_ACCESS_KEY_ID" secret:"true" help:"AccessKey ID"`
 	AliyunAccessKeySecret string        `env:"AUTHD_SMS_ALIYUN_ACCESS_KEY_SECRET" secret:"true" help:"AccessKey secret"`
@@ -49,6 +52,9 @@ type Settings struct {
 	AliyunTemplateReset   string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_RESET_PASSWORD" help:"TemplateCode for reset codes"`
 	AliyunTemplateInitial string        `env:"AUTHD_SMS_ALIYUN_TEMPLATE_INITIAL_PASSWORD" help:"TemplateCode for initial passwords, param {\"password\"}"`
 	AliyunTimeout         time.Duration `env:"AUTHD_SMS_ALIYUN_TIMEOUT" default:"3s" help:"request timeout"`
+	AliyunIntlSignName    string        `env:"AUTHD_SMS_ALIYUN_INTL_SIGN_NAME" help:"international signature; empty: AUTHD_SMS_ALIYUN_SIGN_NAME"`
+	AliyunIntlTemplLogin  string        `env:"AUTHD_SMS_ALIYUN_INTL_TEMPLATE_LOGIN" help:"international TemplateCode for login codes outside the mainland"`
+	AliyunIntlTemplReset  string        `env:"AUTHD_SMS_ALIYUN_INTL_TEMPLATE_RESET_PASSWORD" help:"international TemplateCode for reset codes"`
 
 	TwilioAccountSID          string        `env:"AUTHD_SMS_TWILIO_ACCOUNT_SID" help:"Account SID (AC...)"`
 	TwilioAuthToken           string        `env:"AUTHD_SMS_TWILIO_AUTH_TOKEN" secret:"true" help:"Auth token; also checks status callbacks' X-Twilio-Signature"`

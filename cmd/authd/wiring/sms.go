@@ -39,6 +39,8 @@ func SMSConfig(s Settings, stdout io.Writer) (sms.Config, error) {
 			SignName: s.TencentSignName, Region: s.TencentRegion, Endpoint: s.TencentEndpoint,
 			TemplateLogin: s.TencentTemplateLogin, TemplateResetPassword: s.TencentTemplateReset,
 			TemplateInitialPassword: s.TencentTemplateInitial, Timeout: s.TencentTimeout,
+			IntlSignName: s.TencentIntlSignName, IntlTemplateLogin: s.TencentIntlTemplLogin,
+			IntlTemplateResetPassword: s.TencentIntlTemplReset,
 		},
 		Twilio: twilio.Config{
 			AccountSID: s.TwilioAccountSID, AuthToken: s.TwilioAuthToken, MessagingServiceSID: s.TwilioMessagingServiceSID,
@@ -50,6 +52,8 @@ func SMSConfig(s Settings, stdout io.Writer) (sms.Config, error) {
 			SignName: s.AliyunSignName, Region: s.AliyunRegion, Endpoint: s.AliyunEndpoint,
 			TemplateLogin: s.AliyunTemplateLogin, TemplateResetPassword: s.AliyunTemplateReset,
 			TemplateInitialPassword: s.AliyunTemplateInitial, Timeout: s.AliyunTimeout,
+			IntlSignName: s.AliyunIntlSignName, IntlTemplateLogin: s.AliyunIntlTemplLogin,
+			IntlTemplateResetPassword: s.AliyunIntlTemplReset,
 		},
 	}, nil
 }
