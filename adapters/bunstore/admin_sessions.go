@@ -126,11 +126,7 @@ func (s *Store) ListSMSAttempts(ctx context.Context, f ports.SMSAttemptFilter, c
 	if err := q.Scan(ctx); err != nil {
 		return nil, "", translate(err)
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = rows[limit-1].ID
-	}
+	rows, next := lastPage(rows, limit, func(r smsAttemptRow) string { return r.ID })
 	out := make([]ports.SMSAttemptRecord, len(rows))
 	for i, r := range rows {
 		out[i] = ports.SMSAttemptRecord{SendAttempt: ports.SendAttempt{ID: r.ID, MessageID: r.MessageID,

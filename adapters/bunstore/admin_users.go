@@ -43,11 +43,7 @@ func (s *Store) SearchUsers(ctx context.Context, q ports.UserQuery, cursor strin
 	if err := sel.Scan(ctx); err != nil {
 		return nil, "", translate(err)
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = rows[limit-1].ID
-	}
+	rows, next := lastPage(rows, limit, func(r userRow) string { return r.ID })
 	out := make([]domain.User, len(rows))
 	for i, r := range rows {
 		out[i] = r.domain()

@@ -96,11 +96,7 @@ func (s *Store) ListEvents(ctx context.Context, f ports.EventFilter, cursor stri
 	if err := q.Scan(ctx); err != nil {
 		return nil, "", translate(err)
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		next = rows[limit-1].ID
-	}
+	rows, next := lastPage(rows, limit, func(r eventRow) string { return r.ID })
 	evs := make([]domain.Event, len(rows))
 	for i, r := range rows {
 		evs[i] = r.toDomain()
